@@ -1,0 +1,94 @@
+"""The Gradio web app: one tab per lecture section, in English and Russian.
+
+Each language is its own Blocks mounted at ``/en/`` and ``/ru/``; the switch in the page is a link
+between them, so every label is built in its language. ``/`` redirects to the default language.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+
+from genlab.app.tabs import SECTIONS
+from genlab.i18n import LANG_NAMES, LANGS
+
+APP_STRINGS = {
+    "en": {"title": "genlab — a cross-section of modern generative ML",
+           "subtitle": "The lecture, live: every family of generative models, trained here and "
+                       "running on your CPU. Pretrained lecture models load when you have a GPU "
+                       "and a model hub."},
+    "ru": {"title": "genlab — разрез современного генеративного ML",
+           "subtitle": "Лекция вживую: каждое семейство генеративных моделей, обученное здесь и "
+                       "работающее на вашем CPU. Предобученные модели лекции загружаются, когда "
+                       "есть GPU и доступ к хабу моделей."},
+}
+
+CSS = """
+.genlab-lang { max-width: 12em; }
+.not-built { opacity: 0.85; }
+"""
+
+
+def theme():
+    import gradio as gr
+
+    # System fonts only: the default theme would fetch Google Fonts, and genlab makes no request
+    # to the internet.
+    return gr.themes.Default(
+        font=["ui-sans-serif", "system-ui", "Segoe UI", "Roboto", "sans-serif"],
+        font_mono=["ui-monospace", "SFMono-Regular", "Menlo", "monospace"],
+    )
+
+
+def build_blocks(lang: str = "en", sections=SECTIONS):
+    """The whole app in one language, as a ``gr.Blocks``."""
+    import gradio as gr
+
+    from genlab.i18n import Translator
+
+    tr = Translator(APP_STRINGS, lang)
+    with gr.Blocks(title=tr("title"), analytics_enabled=False) as demo:
+        with gr.Row(equal_height=True):
+            gr.Markdown(f"## {tr('title')}\n{tr('subtitle')}")
+            with gr.Row(elem_classes=["genlab-lang"]):
+                for other in LANGS:
+                    gr.Button(LANG_NAMES[other], link=f"/{other}/", size="sm",
+                              variant="primary" if other == lang else "secondary",
+                              elem_id=f"lang-{other}")
+        with gr.Tabs():
+            for name in sections:
+                module = importlib.import_module(f"genlab.app.tabs.{name}")
+                with gr.Tab(module.TITLE[lang], id=name, elem_id=f"tab-{name}"):
+                    module.render(lang)
+    return demo
+
+
+def create_app(default_lang: str = "en", sections=SECTIONS):
+    """A FastAPI app serving every language; ``/`` redirects to ``default_lang``."""
+    import gradio as gr
+    from fastapi import FastAPI
+    from fastapi.responses import RedirectResponse
+
+    if default_lang not in LANGS:
+        raise ValueError(f"lang: {default_lang!r} is not one of {', '.join(LANGS)}")
+    app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
+
+    @app.get("/")
+    def root():
+        return RedirectResponse(url=f"/{default_lang}/")
+
+    for lang in LANGS:
+        blocks = build_blocks(lang, sections).queue(default_concurrency_limit=4)
+        app = gr.mount_gradio_app(app, blocks, path=f"/{lang}", theme=theme(), css=CSS,
+                                  ssr_mode=False, footer_links=["api", "settings"],
+                                  show_error=True)
+    return app
+
+
+def serve(host: str = "127.0.0.1", port: int = 7860, lang: str = "en") -> None:
+    import uvicorn
+
+    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+    app = create_app(lang)
+    print(f"genlab: serving on http://{host}:{port}/{lang}/  (Ctrl+C stops)", flush=True)
+    uvicorn.run(app, host=host, port=port, log_level="warning")

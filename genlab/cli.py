@@ -1,0 +1,149 @@
+"""The ``genlab`` command line (the contract in DESIGN.md).
+
+    genlab serve [--host] [--port] [--lang en|ru]
+    genlab train FAMILY ...     genlab sample FAMILY ...     genlab eval FAMILY ...
+    genlab bench NAME [--json]  genlab verify FILE           genlab info
+
+``train``, ``sample`` and ``eval`` have one sub-command per family, taken from the family's CLI
+module (see ``genlab.registry``); a family that is not built yet says so and exits with code 2.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from genlab.errors import InputError
+from genlab.registry import FAMILIES, cli_module
+
+app = typer.Typer(help="genlab: see, learn and use modern generative models.",
+                  no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
+train_app = typer.Typer(help="Train a lab model of a family.", no_args_is_help=True)
+sample_app = typer.Typer(help="Sample from a family's model and save the result with provenance.",
+                         no_args_is_help=True)
+eval_app = typer.Typer(help="Evaluate a family's model (metrics as text or --json).",
+                       no_args_is_help=True)
+app.add_typer(train_app, name="train")
+app.add_typer(sample_app, name="sample")
+app.add_typer(eval_app, name="eval")
+
+VERBS = {"train": (train_app, "train"), "sample": (sample_app, "sample"), "eval": (eval_app, "evaluate")}
+
+
+def fail(message: str, code: int = 2) -> None:
+    typer.secho(f"error: {message}", fg=typer.colors.RED, err=True)
+    raise typer.Exit(code)
+
+
+def built_families(verb_function: str) -> list[str]:
+    return [name for name in FAMILIES
+            if (m := cli_module(name)) is not None and hasattr(m, verb_function)]
+
+
+def _not_built_command(verb: str, family: str, function: str):
+    def command():
+        available = ", ".join(built_families(function)) or "none yet"
+        fail(f"'genlab {verb} {family}': the {family} family is not built yet. "
+             f"Available for '{verb}': {available}.")
+    command.__doc__ = f"(not built yet) {family}: {FAMILIES[family].taxonomy}."
+    return command
+
+
+def _with_user_errors(fn):
+    """Turn InputError (bad parameters) into a one-line message and exit code 2."""
+    import functools
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except InputError as err:
+            fail(str(err))
+    return wrapper
+
+
+def _register_families() -> None:
+    for verb, (group, function) in VERBS.items():
+        for name in FAMILIES:
+            module = cli_module(name)
+            fn = getattr(module, function, None) if module else None
+            if fn is None:
+                group.command(name)(_not_built_command(verb, name, function))
+            else:
+                group.command(name)(_with_user_errors(fn))
+
+
+@app.command()
+def serve(host: str = typer.Option("127.0.0.1", help="Address to listen on."),
+          port: int = typer.Option(7860, min=1, max=65535, help="Port to listen on."),
+          lang: str = typer.Option("en", help="Default interface language: en or ru.")):
+    """Start the web app on the shipped lab models."""
+    from genlab.i18n import LANGS
+
+    if lang not in LANGS:
+        fail(f"--lang: {lang!r} is not one of {', '.join(LANGS)}")
+    from genlab.app import serve as run_server
+
+    run_server(host=host, port=port, lang=lang)
+
+
+@app.command()
+def bench(name: str = typer.Argument(..., help="Benchmark name: benchmarks/bench_NAME.py."),
+          as_json: bool = typer.Option(False, "--json", help="Print results as JSON.")):
+    """Run a benchmark from the repository's benchmarks/ folder."""
+    import runpy
+
+    folder = Path(__file__).resolve().parent.parent / "benchmarks"
+    available = sorted(p.stem.removeprefix("bench_") for p in folder.glob("bench_*.py"))
+    script = folder / f"bench_{name}.py"
+    if not script.is_file():
+        fail(f"no benchmark named {name!r}. Available: {', '.join(available) or 'none'} "
+             "(benchmarks run from a clone of the repository).")
+    sys.argv = [str(script)] + (["--json"] if as_json else [])
+    runpy.run_path(str(script), run_name="__main__")
+
+
+@app.command()
+def verify(file: Path = typer.Argument(..., help="A PNG, WAV/FLAC, JSON or text file.")):
+    """Report the provenance (metadata and watermark) of a file, or that none is found."""
+    from genlab.provenance import verify_report
+
+    if not file.is_file():
+        fail(f"FILE: no such file: {file}")
+    report = verify_report(file)
+    typer.echo(json.dumps(report, indent=2, ensure_ascii=False))
+
+
+@app.command()
+def info(as_json: bool = typer.Option(False, "--json", help="Print as JSON.")):
+    """Versions, the compute device, and which lab and pretrained models are available."""
+    from genlab.info import collect
+
+    facts = collect()
+    if as_json:
+        typer.echo(json.dumps(facts, indent=2))
+        return
+    typer.echo(f"genlab {facts['genlab']}  python {facts['python']}  device: {facts['device']}")
+    typer.echo("packages: " + ", ".join(f"{k} {v}" for k, v in facts["packages"].items()))
+    typer.echo("lab models (shipped): " + (", ".join(facts["lab_models"]) or "none"))
+    typer.echo("families:")
+    for name, fam in facts["families"].items():
+        status = "built" if fam["built"] else "not built yet"
+        typer.echo(f"  {name:15s} {fam['taxonomy']:26s} {status}")
+        for model_id, where in fam["pretrained"].items():
+            typer.echo(f"      pretrained {model_id}: {where}")
+
+
+_register_families()
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,109 @@
+"""The taxonomy as an interface: what every generative model in genlab answers.
+
+* ``density``: can the model give log p(x)?  "exact" (autoregressive, flows, mixtures),
+  "bound" (VAE, diffusion: an ELBO), or "none" (GAN: an implicit model x = G(z)).
+* ``sampling``: how it samples: "one-shot" (GAN, VAE), "sequential" (autoregressive, token by
+  token), "iterative" (diffusion, a chain of denoising steps).
+
+Neural lab models subclass ``LabModule``: an ``nn.Module`` saved as a folder with ``config.json``
+(the ``__init__`` keyword arguments) and ``model.safetensors``, via huggingface_hub's
+``PyTorchModelHubMixin``; ``from_pretrained(path)`` reads a local folder and never unpickles.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, ClassVar, Literal, Protocol, runtime_checkable
+
+Density = Literal["exact", "bound", "none"]
+Sampling = Literal["one-shot", "sequential", "iterative"]
+DENSITY_KINDS: tuple[str, ...] = ("exact", "bound", "none")
+SAMPLING_KINDS: tuple[str, ...] = ("one-shot", "sequential", "iterative")
+
+
+class NoDensityError(NotImplementedError):
+    """Raised by ``log_prob``/``elbo`` of a model whose taxonomy has no such quantity."""
+
+
+IMPLICIT_EXPLANATION = (
+    "{name} is an implicit generative model: it defines samples x = G(z) with z ~ N(0, I), but "
+    "no formula for p(x). G maps a low-dimensional z onto a thin set of the data space, so p(x) "
+    "is not available in closed form (and is zero almost everywhere off that set). To compare it "
+    "with data, use sample-based metrics (Frechet distance, MMD, classifier accuracy)."
+)
+
+
+@runtime_checkable
+class GenerativeModel(Protocol):
+    density: ClassVar[str]
+    sampling: ClassVar[str]
+
+    def sample(self, n: int, *, condition: Any = None, seed: int | None = None, **options) -> Any: ...
+
+    def log_prob(self, x: Any, *, condition: Any = None) -> Any: ...
+
+    def elbo(self, x: Any, *, condition: Any = None) -> Any: ...
+
+
+class DensityMixin:
+    """Default ``log_prob``/``elbo`` that explain, per the taxonomy, why they are not available."""
+
+    density: ClassVar[str] = "none"
+    sampling: ClassVar[str] = "one-shot"
+
+    def log_prob(self, x, *, condition=None):
+        if self.density == "bound":
+            raise NoDensityError(
+                f"{type(self).__name__} is a latent-variable model: log p(x) = log ∫ p(x|z) p(z) dz "
+                "has no closed form; use elbo(x), a lower bound on log p(x).")
+        raise NoDensityError(IMPLICIT_EXPLANATION.format(name=type(self).__name__))
+
+    def elbo(self, x, *, condition=None):
+        if self.density == "exact":
+            return self.log_prob(x, condition=condition)  # an exact density is its own tightest bound
+        raise NoDensityError(IMPLICIT_EXPLANATION.format(name=type(self).__name__))
+
+
+def _torch_lab_module():
+    import torch
+    from huggingface_hub import PyTorchModelHubMixin
+
+    class LabModule(DensityMixin, torch.nn.Module, PyTorchModelHubMixin):
+        """Base class of genlab's neural lab models.
+
+        Subclasses store their ``__init__`` keyword arguments (JSON-serialisable) and get
+        ``save_pretrained(dir)`` / ``from_pretrained(dir)`` with config.json + model.safetensors.
+        """
+
+        def save_lab(self, path: str | Path, *, dtype=None) -> Path:
+            """Save to ``path``; ``dtype=torch.float16`` halves the shipped size."""
+            path = Path(path)
+            if dtype is None:
+                self.save_pretrained(path)
+                return path
+            original = next(self.parameters()).dtype
+            try:
+                self.to(dtype)
+                self.save_pretrained(path)
+            finally:
+                self.to(original)
+            return path
+
+        @classmethod
+        def load_lab(cls, path: str | Path, *, device: str = "cpu"):
+            """Load from a local folder in float32 and eval mode (no network)."""
+            path = Path(path)
+            if not (path / "model.safetensors").is_file():
+                raise FileNotFoundError(f"model: no model.safetensors in {path}")
+            model = cls.from_pretrained(str(path), local_files_only=True)
+            return model.float().to(device).eval()
+
+    return LabModule
+
+
+def __getattr__(name):  # torch is imported only when a neural model is needed
+    if name == "LabModule":
+        cls = _torch_lab_module()
+        globals()["LabModule"] = cls
+        return cls
+    raise AttributeError(name)

