@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 import os
+from pathlib import Path
 
 from genlab.app.tabs import SECTIONS
 from genlab.i18n import LANG_NAMES, LANGS
@@ -22,6 +23,8 @@ APP_STRINGS = {
                        "работающее на вашем CPU. Предобученные модели лекции загружаются, когда "
                        "есть GPU и доступ к хабу моделей."},
 }
+
+FAVICON = Path(__file__).resolve().parent / "favicon.png"
 
 CSS = """
 .genlab-lang { max-width: 12em; }
@@ -67,7 +70,7 @@ def create_app(default_lang: str = "en", sections=SECTIONS):
     """A FastAPI app serving every language; ``/`` redirects to ``default_lang``."""
     import gradio as gr
     from fastapi import FastAPI
-    from fastapi.responses import RedirectResponse
+    from fastapi.responses import FileResponse, RedirectResponse
 
     if default_lang not in LANGS:
         raise ValueError(f"lang: {default_lang!r} is not one of {', '.join(LANGS)}")
@@ -77,10 +80,14 @@ def create_app(default_lang: str = "en", sections=SECTIONS):
     def root():
         return RedirectResponse(url=f"/{default_lang}/")
 
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon():
+        return FileResponse(FAVICON, media_type="image/png")
+
     for lang in LANGS:
         blocks = build_blocks(lang, sections).queue(default_concurrency_limit=4)
         app = gr.mount_gradio_app(app, blocks, path=f"/{lang}", theme=theme(), css=CSS,
-                                  ssr_mode=False, footer_links=["api", "settings"],
+                                  ssr_mode=False, footer_links=["api", "settings"], favicon_path=str(FAVICON),
                                   show_error=True)
     return app
 

@@ -1,0 +1,47 @@
+"""The app shell without a browser: both languages build, every tab has complete translations."""
+
+import importlib
+
+import pytest
+
+from genlab.app.tabs import SECTIONS
+from genlab.i18n import COMMON, ERROR_TEMPLATES, LANGS, Translator
+
+
+@pytest.mark.parametrize("name", SECTIONS)
+def test_tab_module_contract(name):
+    module = importlib.import_module(f"genlab.app.tabs.{name}")
+    assert set(module.TITLE) == set(LANGS)
+    assert callable(module.render)
+    assert set(module.STRINGS) == set(LANGS)
+    assert set(module.STRINGS["en"]) == set(module.STRINGS["ru"]), "untranslated keys"
+
+
+def test_common_tables_are_complete():
+    assert set(COMMON["en"]) == set(COMMON["ru"])
+    assert set(ERROR_TEMPLATES["en"]) == set(ERROR_TEMPLATES["ru"])
+
+
+def test_translator_rejects_unknown_language():
+    with pytest.raises(ValueError, match="lang"):
+        Translator(None, "de")
+
+
+def test_app_builds_for_every_language():
+    from fastapi.testclient import TestClient
+
+    from genlab.app import create_app
+
+    client = TestClient(create_app("ru"))
+    redirect = client.get("/", follow_redirects=False)
+    assert redirect.status_code in (302, 307) and redirect.headers["location"] == "/ru/"
+    for lang in LANGS:
+        page = client.get(f"/{lang}/")
+        assert page.status_code == 200
+
+
+def test_create_app_rejects_bad_language():
+    from genlab.app import create_app
+
+    with pytest.raises(ValueError, match="lang"):
+        create_app("xx")
