@@ -2,7 +2,18 @@
 
 ``record(...)`` builds the dictionary; ``save_image``, ``save_audio``, ``save_json`` and
 ``save_text`` write a file with the record in the format's own metadata; ``read_provenance(path)``
-reads it back (``None`` for a file genlab did not make).
+reads it back (``None`` for a file genlab did not make); ``verify_report(path)`` (the CLI's
+``genlab verify FILE``) reports the metadata and the invisible watermark.
+
+Two layers, because metadata is easy to strip (any re-encoding or screenshot drops it):
+
+* metadata: PNG text chunks (``genlab`` JSON, the AUTOMATIC1111 ``parameters`` chunk that image
+  tools read, ``Software``, ``Description`` = "AI-generated"); WAV/FLAC tags (comment = JSON,
+  title = "AI-generated", software); a JSON wrapper; a header line in text files;
+* a watermark in the content itself: images of at least 256 x 256 pixels get the
+  ``invisible-watermark`` DWT-DCT mark that SDXL pipelines use (``image_watermark``), audio a
+  keyed spread-spectrum mark (``audio_watermark``). Survival and false positives are measured in
+  ``benchmarks/bench_watermark.py``.
 """
 
 from __future__ import annotations
@@ -14,6 +25,9 @@ from typing import Any
 
 AI_LABEL = "AI-generated"
 PROVENANCE_KEY = "genlab"
+NO_PROVENANCE = "no provenance found"
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp", ".bmp", ".tif", ".tiff", ".gif")
+AUDIO_SUFFIXES = (".wav", ".flac", ".ogg")
 
 
 def record(*, model: str, seed: int | None, params: dict[str, Any] | None = None,
@@ -46,13 +60,60 @@ def a1111_parameters(rec: dict) -> str:
     return "\n".join(lines)
 
 
-def save_image(image, path: str | Path, rec: dict) -> Path:
-    """Save a PIL image (or HxW[xC] uint8 array) as PNG with provenance text chunks."""
+def _image_array(image):
+    """(array (H, W, C) uint8, PIL mode) for a PIL image or an (H, W[, C]) array."""
     import numpy as np
+    from PIL import Image
+
+    if isinstance(image, Image.Image):
+        if image.mode not in ("L", "RGB", "RGBA"):
+            image = image.convert("RGBA" if "A" in image.getbands() else "RGB")
+        return np.asarray(image)
+    arr = np.asarray(image)
+    if arr.dtype != np.uint8:
+        raise ValueError("image: expected uint8 pixels (0..255); convert before saving")
+    if arr.ndim == 3 and arr.shape[2] == 1:
+        arr = arr[..., 0]
+    return arr
+
+
+def watermark_image(arr):
+    """Embed the image mark when the image is large enough and check it reads back.
+
+    Returns ``(array, report)``: a grayscale image comes back as RGB, because the mark lives in
+    the chroma channel that a grayscale file would drop; alpha is kept.
+    """
+    import numpy as np
+
+    from genlab.provenance import image_watermark as iw
+
+    h, w = arr.shape[:2]
+    if not iw.large_enough(h, w):
+        return arr, {"method": iw.METHOD, "embedded": False,
+                     "reason": f"image below {iw.MIN_PIXELS} pixels (256 x 256)"}
+    rgb = np.repeat(arr[..., None], 3, axis=2) if arr.ndim == 2 else arr[..., :3]
+    marked = iw.embed(np.ascontiguousarray(rgb))
+    ok = iw.detect(marked)["detected"]
+    if arr.ndim == 3 and arr.shape[2] == 4:
+        marked = np.concatenate([marked, arr[..., 3:]], axis=2)
+    return marked, {"method": iw.METHOD, "embedded": bool(ok), "message": iw.MESSAGE.decode(),
+                    **({} if ok else {"reason": "mark did not read back after embedding"})}
+
+
+def save_image(image, path: str | Path, rec: dict, *, watermark: bool = True) -> Path:
+    """Save a PIL image (or HxW[xC] uint8 array) as PNG with provenance text chunks.
+
+    Images of at least 256 x 256 pixels also get the invisible watermark (``watermark=False``
+    turns it off; the record then says so).
+    """
     from PIL import Image, PngImagePlugin
 
-    if not isinstance(image, Image.Image):
-        image = Image.fromarray(np.asarray(image))
+    arr = _image_array(image)
+    if watermark:
+        arr, mark = watermark_image(arr)
+    else:
+        mark = {"embedded": False, "reason": "turned off by the caller"}
+    rec = {**rec, "watermark": mark}
     path = Path(path)
     info = PngImagePlugin.PngInfo()
     info.add_text(PROVENANCE_KEY, json.dumps(rec, ensure_ascii=False))
@@ -60,17 +121,31 @@ def save_image(image, path: str | Path, rec: dict) -> Path:
     info.add_text("Software", f"genlab {rec.get('genlab_version', '')}".strip())
     info.add_text("Description", AI_LABEL)
     info.add_text("Source", str(rec.get("model", "")))
-    image.save(path, format="PNG", pnginfo=info)
+    Image.fromarray(arr).save(path, format="PNG", pnginfo=info)
     return path
 
 
-def save_audio(wave, sample_rate: int, path: str | Path, rec: dict) -> Path:
-    """Save a (T,) or (T, C) float waveform as WAV or FLAC (by suffix) with provenance tags."""
+def save_audio(wave, sample_rate: int, path: str | Path, rec: dict, *,
+               watermark: bool = True) -> Path:
+    """Save a (T,) or (T, C) float waveform as WAV or FLAC (by suffix) with provenance tags.
+
+    The keyed spread-spectrum mark is added unless ``watermark=False``.
+    """
     import numpy as np
     import soundfile as sf
 
+    from genlab.provenance import audio_watermark as aw
+
     path = Path(path)
     data = np.asarray(wave, dtype=np.float32)
+    if watermark and data.size:
+        data = aw.embed(data)
+        found = aw.detect(data, sample_rate)
+        mark = {"method": "spread-spectrum", "embedded": bool(found["detected"]),
+                "strength_db": aw.STRENGTH_DB, "z_score": found["z_score"]}
+    else:
+        mark = {"embedded": False, "reason": "turned off by the caller" if not watermark else "empty"}
+    rec = {**rec, "watermark": mark}
     channels = 1 if data.ndim == 1 else data.shape[1]
     fmt = "FLAC" if path.suffix.lower() == ".flac" else "WAV"
     with sf.SoundFile(path, "w", samplerate=int(sample_rate), channels=channels, format=fmt) as f:
@@ -95,23 +170,30 @@ def save_text(text: str, path: str | Path, rec: dict) -> Path:
     return path
 
 
+def _image_metadata(path: Path) -> dict:
+    from PIL import Image
+
+    with Image.open(path) as im:
+        text = dict(getattr(im, "text", {}) or {})
+        info = {k: v for k, v in im.info.items() if isinstance(v, str)}
+    return {**info, **text}
+
+
 def read_provenance(path: str | Path) -> dict | None:
     """The provenance record stored in ``path`` by genlab, or ``None``."""
     path = Path(path)
     suffix = path.suffix.lower()
     try:
-        if suffix == ".png":
-            from PIL import Image
-
-            with Image.open(path) as im:
-                raw = im.text.get(PROVENANCE_KEY) if hasattr(im, "text") else None
+        if suffix in IMAGE_SUFFIXES:
+            raw = _image_metadata(path).get(PROVENANCE_KEY)
             return json.loads(raw) if raw else None
-        if suffix in (".wav", ".flac"):
+        if suffix in AUDIO_SUFFIXES:
             import soundfile as sf
 
             with sf.SoundFile(path) as f:
                 raw = f.comment
-            return json.loads(raw) if raw else None
+            rec = json.loads(raw) if raw else None
+            return rec if isinstance(rec, dict) and rec.get("label") == AI_LABEL else None
         if suffix == ".json":
             data = json.loads(path.read_text())
             return data.get("provenance") if isinstance(data, dict) else None
@@ -120,15 +202,74 @@ def read_provenance(path: str | Path) -> dict | None:
             marker = f"{PROVENANCE_KEY}: "
             if first.startswith(f"# {AI_LABEL}") and marker in first:
                 return json.loads(first.split(marker, 1)[1])
-    except (OSError, ValueError, RuntimeError):
+    except (OSError, ValueError, RuntimeError, UnicodeDecodeError):
         return None
     return None
 
 
+def _image_watermark(path: Path) -> dict:
+    import numpy as np
+    from PIL import Image
+
+    from genlab.provenance import image_watermark as iw
+
+    with Image.open(path) as im:
+        rgb = np.asarray(im.convert("RGB"))
+    return iw.detect(rgb)
+
+
+def _audio_watermark(path: Path) -> dict:
+    import soundfile as sf
+
+    from genlab.provenance import audio_watermark as aw
+
+    wave, sr = sf.read(path, dtype="float32", always_2d=False)
+    return aw.detect(wave, sr)
+
+
+def check_watermark(path: str | Path) -> dict:
+    """The watermark report for an image or audio file (``checked`` False for other kinds)."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    try:
+        if suffix in IMAGE_SUFFIXES:
+            return _image_watermark(path)
+        if suffix in AUDIO_SUFFIXES:
+            return _audio_watermark(path)
+    except (OSError, ValueError, RuntimeError) as err:
+        return {"checked": False, "detected": False, "note": f"cannot read the file: {err}"}
+    return {"checked": False, "detected": False, "note": "no watermark for this kind of file"}
+
+
 def verify_report(path: str | Path) -> dict:
-    """What genlab can tell about a file's origin: its provenance metadata, if any."""
+    """What genlab can tell about a file's origin: its provenance metadata and watermark.
+
+    ``provenance`` is one line: "genlab metadata found", "genlab watermark found (metadata
+    missing)", "SDXL watermark found (not made by genlab)" or "no provenance found".
+    """
+    path = Path(path)
     rec = read_provenance(path)
-    if rec is None:
-        return {"file": str(path), "provenance": "no provenance found"}
-    return {"file": str(path), "provenance": "genlab metadata found", "ai_generated": True,
-            "record": rec}
+    mark = check_watermark(path)
+    report: dict[str, Any] = {"file": str(path)}
+    if rec is not None:
+        report["provenance"] = "genlab metadata found"
+    elif mark.get("detected"):
+        report["provenance"] = "genlab watermark found (metadata missing)"
+    elif mark.get("sdxl_detected"):
+        report["provenance"] = "SDXL watermark found (not made by genlab)"
+    else:
+        report["provenance"] = NO_PROVENANCE
+    report["ai_generated"] = report["provenance"] != NO_PROVENANCE
+    report["record"] = rec
+    report["watermark"] = mark
+    if rec is not None and rec.get("watermark", {}).get("embedded") and not mark.get("detected"):
+        report["warning"] = ("the metadata says a watermark was embedded but it is not found: "
+                             "the content was changed after genlab wrote it")
+    if path.suffix.lower() in IMAGE_SUFFIXES and rec is None:
+        try:
+            other = _image_metadata(path).get("parameters")
+        except OSError:
+            other = None
+        if other:
+            report["other_metadata"] = {"parameters": other}
+    return report

@@ -1,0 +1,172 @@
+"""Provenance: metadata that other tools read, watermarks that read back, and honest 'no
+provenance found' for files genlab did not make."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+import soundfile as sf
+from PIL import Image
+from sklearn.datasets import load_sample_image
+from typer.testing import CliRunner
+
+from genlab import provenance as prov
+from genlab.provenance import audio_watermark as aw
+from genlab.provenance import image_watermark as iw
+
+
+@pytest.fixture(scope="module")
+def photo():
+    """A real photograph genlab did not make (scikit-learn's sample image), cropped to 320x320."""
+    return load_sample_image("china.jpg")[:320, :320].copy()
+
+
+@pytest.fixture(scope="module")
+def speech():
+    """Two seconds of a speech-like signal: a glottal pulse train through formant resonances."""
+    from scipy.signal import lfilter
+
+    sr = 16000
+    rng = np.random.default_rng(0)
+    t = np.arange(2 * sr)
+    f0 = 120 + 20 * np.sin(2 * np.pi * 0.7 * t / sr)
+    pulses = (np.diff(np.floor(np.cumsum(f0 / sr)), prepend=0) > 0).astype(float)
+    x = pulses + 0.02 * rng.standard_normal(len(t))
+    for f, bw in ((700, 110), (1200, 120), (2500, 200)):
+        r = np.exp(-np.pi * bw / sr)
+        x = lfilter([1.0], [1.0, -2 * r * np.cos(2 * np.pi * f / sr), r * r], x)
+    syllables = 0.5 * (1 + np.sin(2 * np.pi * 3 * t / sr))
+    x = x * syllables
+    return (0.3 * x / np.abs(x).max()).astype(np.float32), sr
+
+
+def rec(**params):
+    return prov.record(model="lab-test", seed=7, params={"prompt": "a cat", "steps": 10, **params},
+                       revision="r1", kind="test")
+
+
+def test_png_chunks_readable_by_pil(tmp_path, photo):
+    path = prov.save_image(photo, tmp_path / "x.png", rec())
+    with Image.open(path) as im:
+        text = dict(im.text)
+    assert "parameters" in text
+    assert text["parameters"].startswith("a cat\n")
+    assert "Seed: 7" in text["parameters"] and "Steps: 10" in text["parameters"]
+    assert text["Description"] == prov.AI_LABEL
+    stored = json.loads(text["genlab"])
+    assert stored["seed"] == 7 and stored["params"]["steps"] == 10
+    assert stored["watermark"]["embedded"] is True
+
+
+def test_image_watermark_round_trip_and_invisible(photo):
+    marked = iw.embed(photo)
+    assert iw.detect(marked)["detected"]
+    assert iw.detect(marked)["matching_bits"] == iw.N_BITS
+    assert not iw.detect(photo)["detected"]
+    psnr = 10 * np.log10(255 ** 2 / np.mean((marked.astype(float) - photo) ** 2))
+    assert psnr > 35          # invisible: the change is well below what the eye sees
+
+
+def test_grayscale_image_keeps_its_mark(tmp_path):
+    gray = (np.add.outer(np.arange(300), np.arange(300)) % 256).astype(np.uint8)
+    path = prov.save_image(gray, tmp_path / "g.png", rec())
+    report = prov.verify_report(path)
+    assert report["watermark"]["detected"]
+
+
+def test_small_image_has_metadata_but_no_mark(tmp_path):
+    small = np.zeros((28, 28), np.uint8)
+    path = prov.save_image(small, tmp_path / "s.png", rec())
+    report = prov.verify_report(path)
+    assert report["provenance"] == "genlab metadata found"
+    assert report["record"]["watermark"]["embedded"] is False
+    assert report["watermark"]["checked"] is False
+
+
+def test_watermark_alone_identifies_a_stripped_image(tmp_path, photo):
+    path = prov.save_image(photo, tmp_path / "x.png", rec())
+    with Image.open(path) as im:
+        im.convert("RGB").save(tmp_path / "stripped.png")          # metadata dropped
+    report = prov.verify_report(tmp_path / "stripped.png")
+    assert report["record"] is None
+    assert report["provenance"] == "genlab watermark found (metadata missing)"
+
+
+def test_foreign_files_have_no_provenance(tmp_path, photo, speech):
+    Image.fromarray(photo).save(tmp_path / "photo.png")
+    Image.fromarray(photo).save(tmp_path / "photo.jpg", quality=90)
+    sf.write(tmp_path / "voice.wav", speech[0], speech[1])
+    (tmp_path / "notes.txt").write_text("hello")
+    (tmp_path / "data.json").write_text('{"a": 1}')
+    for name in ("photo.png", "photo.jpg", "voice.wav", "notes.txt", "data.json"):
+        report = prov.verify_report(tmp_path / name)
+        assert report["provenance"] == prov.NO_PROVENANCE, name
+        assert report["ai_generated"] is False
+
+
+def test_audio_tags_readable_by_soundfile(tmp_path, speech):
+    wave, sr = speech
+    for suffix in (".wav", ".flac"):
+        path = prov.save_audio(wave, sr, tmp_path / f"a{suffix}", rec())
+        with sf.SoundFile(path) as f:
+            assert f.title == prov.AI_LABEL
+            stored = json.loads(f.comment)
+            assert f.samplerate == sr
+        assert stored["seed"] == 7 and stored["watermark"]["embedded"] is True
+        report = prov.verify_report(path)
+        assert report["provenance"] == "genlab metadata found"
+        assert report["watermark"]["detected"]
+
+
+def test_audio_watermark_survives_crop_gain_noise_and_16_bit(speech):
+    wave, sr = speech
+    marked = aw.embed(wave)
+    snr = 10 * np.log10(np.sum(wave.astype(float) ** 2) / np.sum((marked - wave.astype(float)) ** 2))
+    assert snr > 25
+    rng = np.random.default_rng(1)
+    attacked = {
+        "crop": marked[3001:3001 + sr],
+        "gain": 0.5 * marked,
+        "noise": marked + 0.003 * rng.standard_normal(len(marked)),
+        "int16": np.round(marked * 32767) / 32767,
+    }
+    for name, x in attacked.items():
+        assert aw.detect(x, sr)["detected"], name
+    assert not aw.detect(wave, sr)["detected"]
+    assert not aw.detect(marked, sr, key="another key")["detected"]
+
+
+def test_audio_detector_null_distribution_matches_the_threshold():
+    # On unmarked noise the z-score's maximum over 4096 shifts stays below 6 (P ~ 4e-6 each).
+    rng = np.random.default_rng(2)
+    scores = [aw.score(rng.standard_normal(16000))[0] for _ in range(40)]
+    assert max(scores) < aw.THRESHOLD
+    assert 3.0 < np.median(scores) < 5.0      # the max of 4096 N(0,1) is about 3.5-4.5
+
+
+def test_json_and_text_round_trip(tmp_path):
+    r = rec()
+    assert prov.read_provenance(prov.save_json({"x": 1}, tmp_path / "a.json", r)) == r
+    assert prov.read_provenance(prov.save_text("to be", tmp_path / "a.txt", r)) == r
+    assert prov.verify_report(tmp_path / "a.txt")["watermark"]["checked"] is False
+
+
+def test_binomial_bound_matches_scipy():
+    from scipy.stats import binom
+
+    assert iw.false_positive_bound() == pytest.approx(binom.sf(iw.MIN_MATCHING_BITS - 1, 48, 0.5))
+
+
+def test_cli_verify(tmp_path, photo):
+    from genlab.cli import app
+
+    path = prov.save_image(photo, tmp_path / "x.png", rec())
+    Image.fromarray(photo).save(tmp_path / "foreign.png")
+    runner = CliRunner()
+    ours = runner.invoke(app, ["verify", str(path)])
+    assert ours.exit_code == 0
+    assert json.loads(ours.stdout)["watermark"]["detected"] is True
+    foreign = runner.invoke(app, ["verify", str(tmp_path / "foreign.png")])
+    assert json.loads(foreign.stdout)["provenance"] == "no provenance found"
