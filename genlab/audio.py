@@ -1,0 +1,140 @@
+"""Audio input for the models: read, check, mix to the model's channels, resample, crop, normalise.
+
+The lecture's preprocessing (``_to_stereo``, ``_resample_if_needed``,
+``_crop_or_pad_to_seconds_and_multiple``, ``_peak_normalize``) as plain numpy functions on
+(C, T) arrays, plus the checks a web upload needs: size limit, unreadable or non-audio files,
+zero length, NaN samples, sample rates outside 8-96 kHz, more than two channels.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import numpy as np
+
+from genlab.errors import InputError, check_number
+
+MAX_FILE_MB = 20.0
+MIN_RATE, MAX_RATE = 8_000, 96_000
+MAX_CHANNELS = 2
+SUFFIXES = (".wav", ".flac", ".ogg")
+
+
+def read_audio(source, *, param: str = "audio", max_mb: float = MAX_FILE_MB) -> tuple[np.ndarray, int]:
+    """Read a file path, bytes or a (sample_rate, array) pair -> ((C, T) float32, sample_rate).
+
+    Raises ``InputError`` naming ``param`` for a file that is missing, too large, empty, not
+    audio, has an unsupported rate or channel count, or holds NaN/inf samples.
+    """
+    import soundfile as sf
+
+    if isinstance(source, tuple) and len(source) == 2 and np.ndim(source[0]) == 0:
+        rate, data = source  # what gr.Audio(type="numpy") gives: (sr, (T,) or (T, C) array)
+        wave = _as_channels_first(np.asarray(data), param)
+        return _check_wave(wave, int(rate), param)
+    if isinstance(source, (str, Path)):
+        path = Path(source)
+        if not path.is_file():
+            raise InputError(param, "bad_file", reason=f"no such file: {path.name}")
+        size = path.stat().st_size
+        if size > max_mb * 1e6:
+            raise InputError(param, "file_too_large", size_mb=size / 1e6, limit_mb=max_mb)
+        raw = path.read_bytes()
+    elif isinstance(source, (bytes, bytearray)):
+        raw = bytes(source)
+        if len(raw) > max_mb * 1e6:
+            raise InputError(param, "file_too_large", size_mb=len(raw) / 1e6, limit_mb=max_mb)
+    else:
+        raise InputError(param, "bad_file", reason=f"expected a file, got {type(source).__name__}")
+    if not raw:
+        raise InputError(param, "bad_file", reason="the file is empty (0 bytes)")
+    try:
+        data, rate = sf.read(io.BytesIO(raw), dtype="float32", always_2d=True)  # (T, C)
+    except (RuntimeError, sf.LibsndfileError, TypeError, ValueError) as err:
+        raise InputError(param, "bad_file",
+                         reason=f"not a readable WAV/FLAC/OGG audio file ({str(err)[:80]})") from None
+    return _check_wave(np.ascontiguousarray(data.T), int(rate), param)
+
+
+def _as_channels_first(data: np.ndarray, param: str) -> np.ndarray:
+    if data.ndim == 1:
+        data = data[None]
+    elif data.ndim == 2:
+        data = data.T if data.shape[0] > data.shape[1] else data  # (T, C) -> (C, T)
+    else:
+        raise InputError(param, "bad_ndim", expected=2, got=data.ndim)
+    if np.issubdtype(data.dtype, np.integer):  # microphone/int16 PCM -> [-1, 1]
+        data = data.astype(np.float32) / float(np.iinfo(data.dtype).max)
+    return data.astype(np.float32)
+
+
+def _check_wave(wave: np.ndarray, rate: int, param: str) -> tuple[np.ndarray, int]:
+    if not MIN_RATE <= rate <= MAX_RATE:
+        raise InputError(param, "custom",
+                         text_en=f"the sample rate {rate} Hz is outside {MIN_RATE}-{MAX_RATE} Hz",
+                         text_ru=f"частота дискретизации {rate} Гц вне диапазона {MIN_RATE}-{MAX_RATE} Гц")
+    if wave.shape[0] > MAX_CHANNELS:
+        raise InputError(param, "custom",
+                         text_en=f"{wave.shape[0]} channels; only mono or stereo is supported",
+                         text_ru=f"{wave.shape[0]} каналов; поддерживаются только моно и стерео")
+    if wave.shape[-1] == 0:
+        raise InputError(param, "custom", text_en="the audio has zero length",
+                         text_ru="у аудио нулевая длина")
+    if not np.all(np.isfinite(wave)):
+        raise InputError(param, "not_finite_array")
+    return wave, rate
+
+
+def to_channels(wave: np.ndarray, channels: int) -> np.ndarray:
+    """(C, T) -> (channels, T): mono is copied to stereo, stereo is averaged to mono."""
+    if wave.shape[0] == channels:
+        return wave
+    if channels == 1:
+        return wave.mean(axis=0, keepdims=True)
+    if wave.shape[0] == 1:
+        return np.repeat(wave, channels, axis=0)
+    return wave[:channels]
+
+
+def resample(wave: np.ndarray, rate: int, target_rate: int) -> np.ndarray:
+    """(C, T) at ``rate`` -> (C, T') at ``target_rate`` with soxr (high quality)."""
+    import soxr
+
+    if rate == target_rate:
+        return wave
+    return np.ascontiguousarray(soxr.resample(wave.T, rate, target_rate, quality="HQ").T, dtype=np.float32)
+
+
+def crop_or_pad(wave: np.ndarray, length: int, multiple: int = 1) -> np.ndarray:
+    """Crop or zero-pad (C, T) to ``length`` samples, then to a multiple of ``multiple`` (>= one)."""
+    if wave.shape[-1] >= length:
+        wave = wave[..., :length]
+    else:
+        wave = np.pad(wave, [(0, 0)] * (wave.ndim - 1) + [(0, length - wave.shape[-1])])
+    target = max(multiple, (wave.shape[-1] // multiple) * multiple)
+    if target < wave.shape[-1]:
+        return np.ascontiguousarray(wave[..., :target])
+    return np.pad(wave, [(0, 0)] * (wave.ndim - 1) + [(0, target - wave.shape[-1])])
+
+
+def peak_normalize(wave: np.ndarray, eps: float = 1e-8) -> np.ndarray:
+    """Scale so that max |x| = 1; silence (peak < eps) is returned unchanged."""
+    peak = float(np.abs(wave).max()) if wave.size else 0.0
+    if peak < eps:
+        return wave
+    return np.clip(wave / peak, -1.0, 1.0).astype(np.float32)
+
+
+def prepare(wave: np.ndarray, rate: int, *, target_rate: int, channels: int, seconds: float,
+            hop: int) -> np.ndarray:
+    """The lecture's pipeline: channels -> resample -> crop/pad to seconds and hop -> peak-normalise."""
+    seconds = check_number("seconds", seconds, 0.5, 10.0)
+    wave = to_channels(wave, channels)
+    wave = resample(wave, rate, target_rate)
+    wave = crop_or_pad(wave, int(round(seconds * target_rate)), hop)
+    return peak_normalize(wave)
+
+
+def is_silent(wave: np.ndarray, threshold: float = 1e-4) -> bool:
+    return float(np.abs(wave).max()) < threshold if wave.size else True
