@@ -87,7 +87,7 @@ def create_app(default_lang: str = "en", sections=SECTIONS):
     for lang in LANGS:
         blocks = build_blocks(lang, sections).queue(default_concurrency_limit=4)
         app = gr.mount_gradio_app(app, blocks, path=f"/{lang}", theme=theme(), css=CSS,
-                                  ssr_mode=False, footer_links=["api", "settings"], favicon_path=str(FAVICON),
+                                  ssr_mode=False, footer_links=["api", "settings"],
                                   show_error=True)
     return app
 
