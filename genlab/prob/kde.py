@@ -1,0 +1,124 @@
+"""Kernel density estimation with a Gaussian kernel: fast on grids, exact at any points.
+
+* ``kde_grid``: KDEpy's FFTKDE (linear binning + FFT convolution), O(n + m log m) for an
+  equidistant grid of m points. It bins on a grid ``oversample`` times finer than the one asked
+  for and reads every ``oversample``-th value, so the binning error stays far below the
+  statistical error (relative error < 1e-3 against the exact sum; see benchmarks/bench_kde.py).
+* ``kde_exact``: SciPy's ``gaussian_kde``, the O(n m) sum, at arbitrary points in any dimension.
+
+Bandwidth rules (h = factor * sample standard deviation, ddof=1; SciPy's definitions):
+Silverman: factor = (n (d + 2) / 4) ** (-1 / (d + 4)) (in 1-D 1.06 n^{-1/5}, the lecture's rule);
+Scott: factor = n ** (-1 / (d + 4)).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from genlab.errors import InputError, check_array, check_choice, check_int, check_number
+
+BANDWIDTH_RULES = ("silverman", "scott")
+
+
+def bandwidth_factor(n: int, d: int, rule: str = "silverman") -> float:
+    """The factor that multiplies the data's standard deviation (SciPy's ``kde.factor``)."""
+    check_choice("bandwidth", rule, BANDWIDTH_RULES)
+    if rule == "silverman":
+        return float((n * (d + 2) / 4.0) ** (-1.0 / (d + 4)))
+    return float(n ** (-1.0 / (d + 4)))
+
+
+def bandwidth(x, rule: str | float = "silverman") -> float:
+    """The 1-D kernel width h for samples ``x`` (a positive number is returned as it is)."""
+    x = _samples_1d(x)
+    if not isinstance(rule, str):
+        return float(check_number("bandwidth", rule, 0, lo_open=True))
+    std = float(np.std(x, ddof=1))
+    if std <= 0:
+        raise InputError("x", "custom", text_en="all samples are equal: the bandwidth would be 0",
+                         text_ru="все значения выборки равны: ширина ядра была бы 0")
+    return bandwidth_factor(x.size, 1, rule) * std
+
+
+def _samples_1d(x) -> np.ndarray:
+    x = check_array("x", x, dtype=np.float64).ravel()
+    if x.size < 2:
+        raise InputError("x", "too_few_rows", min_rows=2, got=x.size)
+    return x
+
+
+def default_grid(x, n_points: int = 600, pad: float = 3.0) -> np.ndarray:
+    """The lecture's grid: from min - pad to max + pad, ``n_points`` points."""
+    x = _samples_1d(x)
+    n_points = check_int("n_points", n_points, 2, 1_000_000)
+    return np.linspace(x.min() - pad, x.max() + pad, n_points)
+
+
+def kde_grid(x, grid=None, *, bandwidth_rule: str | float = "silverman", n_points: int = 600,
+             oversample: int = 8) -> tuple[np.ndarray, np.ndarray]:
+    """Gaussian KDE of 1-D samples on an equidistant grid, by FFT (KDEpy).
+
+    Parameters
+    ----------
+    x : (n,) samples
+    grid : (m,) equidistant increasing points, or None for ``default_grid(x, n_points)``
+    bandwidth_rule : "silverman", "scott" or a positive kernel width h
+    oversample : the binning grid is this many times finer than ``grid``
+
+    Returns
+    -------
+    grid (m,), density (m,) float64
+    """
+    from KDEpy import FFTKDE
+
+    x = _samples_1d(x)
+    grid = default_grid(x, n_points) if grid is None else check_array("grid", grid, ndim=1)
+    oversample = check_int("oversample", oversample, 1, 64)
+    m = grid.size
+    if m < 2:
+        raise InputError("grid", "too_few_rows", min_rows=2, got=m)
+    step = (grid[-1] - grid[0]) / (m - 1)
+    if step <= 0 or not np.allclose(np.diff(grid), step, rtol=1e-6, atol=1e-12 * abs(step)):
+        raise InputError("grid", "custom", text_en="the grid must be equidistant and increasing",
+                         text_ru="сетка должна быть равномерной и возрастающей")
+    h = bandwidth(x, bandwidth_rule)
+    fine = step / oversample
+    # extend the fine grid by whole steps so it holds every sample strictly inside
+    below = max(0, int(np.ceil((grid[0] - x.min()) / fine)) + 1)
+    above = max(0, int(np.ceil((x.max() - grid[-1]) / fine)) + 1)
+    size = (m - 1) * oversample + 1 + below + above
+    if size > 2**22:
+        raise InputError("grid", "custom",
+                         text_en="the grid is too narrow for the data's range; widen it",
+                         text_ru="сетка слишком узка для диапазона данных; расширьте её")
+    fine_grid = grid[0] + fine * np.arange(-below, size - below)
+    density = FFTKDE(kernel="gaussian", bw=h).fit(x).evaluate(fine_grid)
+    return grid, np.asarray(density)[below: below + (m - 1) * oversample + 1: oversample]
+
+
+def kde_exact(x, points, *, bandwidth_rule: str | float = "silverman") -> np.ndarray:
+    """The exact Gaussian KDE sum at arbitrary points (SciPy), in any dimension.
+
+    x : (n,) or (n, d) samples; points : (m,) or (m, d). ``bandwidth_rule`` may be a rule name or,
+    in 1-D, a kernel width h. Returns (m,) densities.
+    """
+    from scipy.stats import gaussian_kde
+
+    x = check_array("x", x, dtype=np.float64)
+    if x.ndim == 1:
+        x = x[:, None]
+    if x.shape[0] < 2:
+        raise InputError("x", "too_few_rows", min_rows=2, got=x.shape[0])
+    pts = check_array("points", points, dtype=np.float64)
+    pts = pts[:, None] if pts.ndim == 1 else pts
+    if pts.shape[1] != x.shape[1]:
+        raise InputError("points", "bad_shape", expected=f"(m, {x.shape[1]})", got=str(pts.shape))
+    if isinstance(bandwidth_rule, str):
+        check_choice("bandwidth", bandwidth_rule, BANDWIDTH_RULES)
+        method = bandwidth_rule
+    else:
+        if x.shape[1] != 1:
+            raise InputError("bandwidth", "custom", text_en="a numeric width is for 1-D data only",
+                             text_ru="числовая ширина ядра — только для одномерных данных")
+        method = bandwidth(x[:, 0], bandwidth_rule) / float(np.std(x[:, 0], ddof=1))
+    return gaussian_kde(x.T, bw_method=method)(pts.T)
