@@ -1,0 +1,16 @@
+"""Figures: one function per figure, each returning a matplotlib or plotly figure (no I/O).
+
+``genlab.viz.prob`` (section 1): mixture_surface, mixture_surface_plotly, kde_curves, mean_sigma.
+``genlab.viz.classic`` (section 2): two_paradigms, mle_kl, cov_ellipse.
+Modules are imported on use so that importing genlab.viz stays light.
+"""
+
+import importlib
+
+_MODULES = ("prob", "classic")
+
+
+def __getattr__(name):
+    if name in _MODULES:
+        return importlib.import_module(f"genlab.viz.{name}")
+    raise AttributeError(name)

@@ -1,0 +1,240 @@
+"""Figures of the lecture's second section: the two-paradigm row (logistic regression at
+iteration t | Gaussian mixture by EM at iteration t, with samples and the Bayes boundary), the
+loss / log-likelihood curves with the current iteration marked, and MLE = min KL."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from genlab.classic.bayes import match_components_to_classes, mixture_class_posterior
+from genlab.classic.em import EMHistory
+from genlab.classic.logreg import LogRegPath
+from genlab.classic.mle_kl import MLEKLCurve
+from genlab.prob.mixture import mixture_sample
+
+C1, C2 = "#1f77b4", "#ff7f0e"
+
+TEXT = {
+    "lr_title": "Discriminative: logistic regression, iteration {t}",
+    "gmm_title": "Generative: 2-GMM by EM, iteration {t}",
+    "class1": "X1 (y=0)",
+    "class2": "X2 (y=1)",
+    "lr_boundary": "p(y|x) = 1/2",
+    "bayes": "Bayes boundary of the mixture",
+    "samples": "samples from θ_t",
+    "loss": "loss (cross-entropy)",
+    "loglik": "mean log-likelihood",
+    "iteration": "iteration",
+    "mle_title": "MLE = min KL: E[-log p_θ] = H(p*) + KL(p* || p_θ)",
+    "train_nll": "average NLL on the training data",
+    "cross_entropy": "cross-entropy E_p*[-log p_θ] (Monte Carlo)",
+    "entropy": "entropy H(p*) (Monte Carlo)",
+    "kl": "gap = KL(p* || p_θ)",
+}
+
+
+def _text(text):
+    return {**TEXT, **(text or {})}
+
+
+def cov_ellipse(mean, cov, nsig: float = 1.0, n: int = 120):
+    """Points (n, 2) of the nsig-standard-deviation ellipse of N(mean, cov) in 2-D."""
+    vals, vecs = np.linalg.eigh(np.asarray(cov, dtype=np.float64))
+    theta = np.linspace(0, 2 * np.pi, n)
+    circle = np.stack([np.cos(theta), np.sin(theta)])
+    return (vecs @ (np.diag(np.sqrt(np.maximum(vals, 1e-15))) * nsig) @ circle).T + mean
+
+
+def data_limits(x1, x2, pad: float = 0.08):
+    pts = np.vstack([x1[:, :2], x2[:, :2]])
+    lo, hi = pts.min(axis=0), pts.max(axis=0)
+    span = hi - lo + 1e-12
+    return (lo[0] - pad * span[0], hi[0] + pad * span[0]), (lo[1] - pad * span[1], hi[1] + pad * span[1])
+
+
+def draw_logreg(ax, x1, x2, path: LogRegPath, t: int, xlim, ylim, text=None):
+    tx = _text(text)
+    t = int(np.clip(t, 0, path.n_iters))
+    ax.scatter(x1[:, 0], x1[:, 1], s=14, color=C1, label=tx["class1"])
+    ax.scatter(x2[:, 0], x2[:, 1], s=14, color=C2, label=tx["class2"])
+    w, b = path.w[t], (path.b[t] if path.fit_intercept else 0.0)
+    if abs(w[1]) > 1e-12:
+        xs = np.array(xlim)
+        ax.plot(xs, -(w[0] * xs + b) / w[1], color="k", linewidth=2, label=tx["lr_boundary"])
+    elif abs(w[0]) > 1e-12:
+        ax.plot([-b / w[0]] * 2, ylim, color="k", linewidth=2, label=tx["lr_boundary"])
+    ax.set_xlim(*xlim)
+    ax.set_ylim(*ylim)
+    ax.set_title(tx["lr_title"].format(t=t), fontsize=10)
+    ax.legend(loc="lower left", fontsize=7, frameon=False)
+    ax.grid(True, linewidth=0.4)
+
+
+def draw_gmm(ax, x1, x2, history: EMHistory, t: int, xlim, ylim, *, n_samples: int = 250,
+             sample_seed: int = 0, show_bayes: bool = True, text=None):
+    tx = _text(text)
+    t = int(np.clip(t, 0, history.n_iter))
+    params = history.params(t)
+    ax.scatter(x1[:, 0], x1[:, 1], s=14, color=C1, alpha=0.6, label=tx["class1"])
+    ax.scatter(x2[:, 0], x2[:, 1], s=14, color=C2, alpha=0.6, label=tx["class2"])
+    order = match_components_to_classes(params.means, np.stack([x1.mean(0), x2.mean(0)]))
+    colors = {order[0]: C1, order[1]: C2}
+    if n_samples > 0:  # samples from the parameters at iteration t (fixed seed per iteration)
+        s, z = mixture_sample(n_samples, params, seed=int(sample_seed) + 10_000 * t)
+        ax.scatter(s[:, 0], s[:, 1], s=6, marker=".", c=[colors[k] for k in z], alpha=0.8,
+                   label=tx["samples"])
+    for k in range(2):
+        ax.scatter(*params.means[k, :2], s=60, marker="x", linewidths=2, color="k")
+        for nsig in (1.0, 2.0):
+            e = cov_ellipse(params.means[k, :2], params.covariances[k][:2, :2], nsig)
+            ax.plot(e[:, 0], e[:, 1], linewidth=1.5, color=colors[k])
+    if show_bayes:
+        from genlab.classic.bayes import posterior_grid
+
+        gx, gy, p = posterior_grid(lambda pts: mixture_class_posterior(pts, params, order), xlim, ylim, 90)
+        ax.contour(gx, gy, p, levels=[0.5], colors="k", linestyles="--", linewidths=1.5)
+        ax.plot([], [], "k--", label=tx["bayes"])
+    ax.set_xlim(*xlim)
+    ax.set_ylim(*ylim)
+    ax.set_title(tx["gmm_title"].format(t=t), fontsize=10)
+    ax.legend(loc="lower left", fontsize=7, frameon=False)
+    ax.grid(True, linewidth=0.4)
+
+
+def two_paradigms(x1, x2, path: LogRegPath, history: EMHistory, t_lr: int, t_em: int, *,
+                  n_samples: int = 250, sample_seed: int = 0, show_bayes: bool = True,
+                  show_curves: bool = True, text=None):
+    """The lecture's row of two plots (shared limits), plus the loss and log-likelihood curves
+    with the current iterations marked. Moving t only redraws: nothing is refitted here."""
+    from matplotlib.figure import Figure
+
+    tx = _text(text)
+    x1, x2 = np.asarray(x1), np.asarray(x2)
+    xlim, ylim = data_limits(x1, x2)
+    if show_curves:
+        fig = Figure(figsize=(11, 7.6), dpi=90)
+        axes = fig.subplots(2, 2, gridspec_kw={"height_ratios": [3, 1.2]})
+        top = axes[0]
+    else:
+        fig = Figure(figsize=(11, 5), dpi=90)
+        top = fig.subplots(1, 2)
+    draw_logreg(top[0], x1, x2, path, t_lr, xlim, ylim, text)
+    draw_gmm(top[1], x1, x2, history, t_em, xlim, ylim, n_samples=n_samples,
+             sample_seed=sample_seed, show_bayes=show_bayes, text=text)
+    if show_curves:
+        ax = axes[1][0]
+        ax.plot(np.arange(path.loss.size), path.loss, color="k", linewidth=1.2)
+        t = int(np.clip(t_lr, 0, path.n_iters))
+        ax.plot([t], [path.loss[t]], "o", color="crimson")
+        ax.set_xlabel(tx["iteration"])
+        ax.set_ylabel(tx["loss"], fontsize=8)
+        ax = axes[1][1]
+        ll = history.mean_log_likelihood
+        ax.plot(np.arange(ll.size), ll, color="k", linewidth=1.2)
+        t = int(np.clip(t_em, 0, history.n_iter))
+        ax.plot([t], [ll[t]], "o", color="crimson")
+        ax.set_xlabel(tx["iteration"])
+        ax.set_ylabel(tx["loglik"], fontsize=8)
+        for a in axes[1]:
+            a.grid(True, linewidth=0.4)
+    # fixed margins: tight_layout would measure every tick label on each redraw (slow)
+    fig.subplots_adjust(left=0.07, right=0.98, top=0.95, bottom=0.08, wspace=0.18, hspace=0.28)
+    return fig
+
+
+def mle_kl(curve: MLEKLCurve, *, text=None):
+    """Average NLL per EM iteration against H(p*): the gap that closes is KL(p* || p_theta)."""
+    from matplotlib.figure import Figure
+
+    tx = _text(text)
+    it = np.arange(curve.cross_entropy.size)
+    fig = Figure(figsize=(9, 4.5), dpi=90)
+    ax = fig.subplots()
+    ax.plot(it, curve.train_nll, color="C0", linewidth=1.3, label=tx["train_nll"])
+    ax.plot(it, curve.cross_entropy, color="C3", linewidth=1.6, label=tx["cross_entropy"])
+    ax.axhline(curve.entropy, color="k", linestyle="--", linewidth=1.2, label=tx["entropy"])
+    ax.axhspan(curve.entropy - 2 * curve.entropy_se, curve.entropy + 2 * curve.entropy_se,
+               color="0.8", alpha=0.5)
+    ax.fill_between(it, curve.entropy, curve.cross_entropy, color="C3", alpha=0.15, label=tx["kl"])
+    ax.set_xlabel(tx["iteration"])
+    ax.set_ylabel("nats")
+    ax.set_title(tx["mle_title"], fontsize=10)
+    ax.legend(fontsize=8)
+    ax.grid(True, linewidth=0.4)
+    fig.tight_layout()
+    return fig
+
+
+def two_paradigms_plotly(x1, x2, path: LogRegPath, history: EMHistory, t_lr: int, t_em: int, *,
+                         n_samples: int = 250, sample_seed: int = 0, show_bayes: bool = True,
+                         text=None):
+    """``two_paradigms`` as a plotly figure (the web app's version: the server only builds JSON,
+    so a slider move redraws in milliseconds)."""
+    import plotly.graph_objects as go
+    from plotly.subplots import make_subplots
+
+    from genlab.classic.bayes import posterior_grid
+
+    tx = _text(text)
+    x1, x2 = np.asarray(x1), np.asarray(x2)
+    xlim, ylim = data_limits(x1, x2)
+    t_lr = int(np.clip(t_lr, 0, path.n_iters))
+    t_em = int(np.clip(t_em, 0, history.n_iter))
+    fig = make_subplots(rows=2, cols=2, row_heights=[0.74, 0.26], vertical_spacing=0.1,
+                        horizontal_spacing=0.07,
+                        subplot_titles=(tx["lr_title"].format(t=t_lr), tx["gmm_title"].format(t=t_em),
+                                        tx["loss"], tx["loglik"]))
+    for col in (1, 2):
+        for pts, color, name in ((x1, C1, tx["class1"]), (x2, C2, tx["class2"])):
+            fig.add_trace(go.Scatter(x=pts[:, 0], y=pts[:, 1], mode="markers", name=name,
+                                     marker=dict(size=5, color=color, opacity=1.0 if col == 1 else 0.55),
+                                     legendgroup=name, showlegend=col == 1), row=1, col=col)
+    w, b = path.w[t_lr], (path.b[t_lr] if path.fit_intercept else 0.0)
+    if abs(w[1]) > 1e-12:
+        xs = np.array(xlim)
+        line = (xs, -(w[0] * xs + b) / w[1])
+    else:
+        line = (np.array([-b / (w[0] + 1e-12)] * 2), np.array(ylim))
+    fig.add_trace(go.Scatter(x=line[0], y=line[1], mode="lines", line=dict(color="black", width=3),
+                             name=tx["lr_boundary"]), row=1, col=1)
+
+    params = history.params(t_em)
+    order = match_components_to_classes(params.means, np.stack([x1.mean(0), x2.mean(0)]))
+    colors = {order[0]: C1, order[1]: C2}
+    if n_samples > 0:
+        s, z = mixture_sample(n_samples, params, seed=int(sample_seed) + 10_000 * t_em)
+        fig.add_trace(go.Scatter(x=s[:, 0], y=s[:, 1], mode="markers", name=tx["samples"],
+                                 marker=dict(size=3, color=[colors[k] for k in z],
+                                             symbol="diamond")), row=1, col=2)
+    for k in range(2):
+        for nsig in (1.0, 2.0):
+            e = cov_ellipse(params.means[k, :2], params.covariances[k][:2, :2], nsig)
+            fig.add_trace(go.Scatter(x=e[:, 0], y=e[:, 1], mode="lines", showlegend=False,
+                                     line=dict(color=colors[k], width=2), hoverinfo="skip"),
+                          row=1, col=2)
+    fig.add_trace(go.Scatter(x=params.means[:, 0], y=params.means[:, 1], mode="markers",
+                             marker=dict(symbol="x", size=11, color="black"), showlegend=False),
+                  row=1, col=2)
+    if show_bayes:
+        gx, gy, p = posterior_grid(lambda pts: mixture_class_posterior(pts, params, order), xlim, ylim, 90)
+        fig.add_trace(go.Contour(x=gx[0], y=gy[:, 0], z=p, showscale=False, name=tx["bayes"],
+                                 contours=dict(start=0.5, end=0.5, size=1, coloring="none"),
+                                 line=dict(color="black", dash="dash", width=2), showlegend=True,
+                                 hoverinfo="skip"), row=1, col=2)
+    fig.add_trace(go.Scatter(y=path.loss, mode="lines", line=dict(color="black"), showlegend=False),
+                  row=2, col=1)
+    fig.add_trace(go.Scatter(x=[t_lr], y=[path.loss[t_lr]], mode="markers", showlegend=False,
+                             marker=dict(color="crimson", size=9)), row=2, col=1)
+    ll = history.mean_log_likelihood
+    fig.add_trace(go.Scatter(y=ll, mode="lines", line=dict(color="black"), showlegend=False),
+                  row=2, col=2)
+    fig.add_trace(go.Scatter(x=[t_em], y=[ll[t_em]], mode="markers", showlegend=False,
+                             marker=dict(color="crimson", size=9)), row=2, col=2)
+    for col in (1, 2):
+        fig.update_xaxes(range=list(xlim), row=1, col=col)
+        fig.update_yaxes(range=list(ylim), row=1, col=col)
+        fig.update_xaxes(title_text=tx["iteration"], row=2, col=col)
+    fig.update_layout(height=720, margin=dict(l=40, r=10, t=40, b=40),
+                      legend=dict(orientation="h", y=-0.12), template="plotly_white")
+    fig.update_annotations(font_size=12)
+    return fig

@@ -1,0 +1,160 @@
+"""Figures of the lecture's first section. Each function returns a figure; none shows or saves."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from genlab.prob.mixture import MixtureParams, density_grid, mixture_pdf
+
+C1, C2 = "#ff4d6d", "#4dabf7"  # the lecture's class colours
+
+TEXT = {
+    "surface_title": "Bimodal Gaussian mixture density",
+    "density": "Density",
+    "samples": "samples",
+    "class1": "p(x | y = class 1)",
+    "class2": "p(x | y = class 2)",
+    "marginal": "p(x)",
+    "true": "true",
+    "mean_title": "Mean E[X] and spread via standard deviation σ = √Var(X)",
+    "narrow": "μ ± σ₁ (narrow)",
+    "wide": "μ ± σ₂ (wide)",
+}
+
+
+def _text(text):
+    return {**TEXT, **(text or {})}
+
+
+def mixture_surface(params: MixtureParams, samples=None, *, xlim=(-5, 5), ylim=(-5, 5),
+                    n: int = 260, text=None):
+    """The lecture's 3-D figure: translucent surface, wireframe, contours on the floor, and the
+    samples drawn from the mixture shown on the surface (matplotlib)."""
+    from matplotlib.figure import Figure
+
+    t = _text(text)
+    gx, gy, z = density_grid(params, xlim, ylim, n)
+    import mpl_toolkits.mplot3d  # noqa: F401  (registers the 3d projection)
+
+    fig = Figure(figsize=(9, 6.5), dpi=100)
+    ax = fig.add_subplot(111, projection="3d")
+    ax.plot_surface(gx, gy, z, rstride=2, cstride=2, linewidth=0, antialiased=True, alpha=0.55,
+                    cmap="viridis")
+    stride = max(1, n // 26)
+    ax.plot_wireframe(gx, gy, z, rstride=stride, cstride=stride, linewidth=0.6, alpha=0.75,
+                      color="0.25")
+    ax.contour(gx, gy, z, zdir="z", offset=0.0, levels=12, alpha=0.55)
+    if samples is not None and len(samples):
+        s = np.asarray(samples)
+        ax.scatter(s[:, 0], s[:, 1], mixture_pdf(s, params), s=6, color="crimson",
+                   depthshade=False, label=t["samples"])
+        ax.legend(loc="upper left")
+    ax.set_title(t["surface_title"])
+    ax.set_xlabel("x")
+    ax.set_ylabel("y")
+    ax.set_zlabel("p(x, y)", labelpad=10)
+    ax.set_xlim(*xlim)
+    ax.set_ylim(*ylim)
+    ax.set_zlim(0.0, float(z.max()) * 1.08)
+    ax.view_init(elev=28, azim=-55)
+    for axis in (ax.xaxis, ax.yaxis, ax.zaxis):
+        axis.pane.set_alpha(0.0)
+    return fig
+
+
+def mixture_surface_plotly(params: MixtureParams, samples=None, *, xlim=(-5, 5), ylim=(-5, 5),
+                           n: int = 90, text=None):
+    """The same surface as a rotatable plotly figure: surface with grid lines (wireframe),
+    contours projected on the floor, samples as points on the surface."""
+    import plotly.graph_objects as go
+
+    t = _text(text)
+    gx, gy, z = density_grid(params, xlim, ylim, n)
+    zmax = float(z.max())
+    step = (xlim[1] - xlim[0]) / 20
+    wire = dict(show=True, color="rgba(40,40,40,0.45)", width=1, start=xlim[0], end=xlim[1], size=step)
+    fig = go.Figure()
+    fig.add_trace(go.Surface(
+        x=gx, y=gy, z=z, colorscale="Viridis", opacity=0.8, showscale=False, name=t["density"],
+        contours=dict(x=wire, y={**wire, "start": ylim[0], "end": ylim[1],
+                                 "size": (ylim[1] - ylim[0]) / 20},
+                      z=dict(show=True, usecolormap=True, project_z=True, start=zmax / 13,
+                             end=zmax, size=zmax / 13))))
+    if samples is not None and len(samples):
+        s = np.asarray(samples)
+        fig.add_trace(go.Scatter3d(x=s[:, 0], y=s[:, 1], z=mixture_pdf(s, params), mode="markers",
+                                   marker=dict(size=2.5, color="crimson"), name=t["samples"]))
+    fig.update_layout(
+        title=t["surface_title"], margin=dict(l=0, r=0, t=40, b=0), height=560,
+        scene=dict(xaxis_title="x", yaxis_title="y", zaxis_title="p(x, y)",
+                   zaxis=dict(range=[0, zmax * 1.08]),
+                   camera=dict(eye=dict(x=-1.3, y=-1.6, z=0.9))),
+        legend=dict(x=0.02, y=0.98))
+    return fig
+
+
+def kde_curves(kdes: dict, *, truth: dict | None = None, text=None):
+    """p(x | y = 1), p(x | y = 2) as filled KDE curves and p(x) dashed (the lecture's figure).
+
+    ``kdes``: ``genlab.prob.conditional_kdes`` output; ``truth``: optional dict with the same keys
+    holding the true densities on the grid (drawn as thin dotted lines).
+    """
+    from matplotlib.figure import Figure
+
+    t = _text(text)
+    grid = kdes["grid"]
+    fig = Figure(figsize=(9, 4.8), dpi=100)
+    ax = fig.subplots()
+    ax.fill_between(grid, 0, kdes["class1"], alpha=0.35, color=C1)
+    ax.plot(grid, kdes["class1"], color=C1, linewidth=1.2, label=t["class1"])
+    ax.fill_between(grid, 0, kdes["class2"], alpha=0.35, color=C2)
+    ax.plot(grid, kdes["class2"], color=C2, linewidth=1.2, label=t["class2"])
+    ax.plot(grid, kdes["marginal"], color="black", linestyle=(0, (4, 4)), linewidth=1.2,
+            label=t["marginal"])
+    if truth is not None:
+        for key, color in (("class1", C1), ("class2", C2), ("marginal", "black")):
+            ax.plot(grid, truth[key], color=color, linestyle=":", linewidth=1.0,
+                    label=f"{t[key]} ({t['true']})")
+    ax.set_xlabel("x")
+    ax.set_ylabel(t["density"])
+    ax.set_xlim(grid[0], grid[-1])
+    ax.set_ylim(bottom=0)
+    ax.legend(loc="upper right", frameon=True, fancybox=False, framealpha=1.0, edgecolor="black",
+              fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def mean_sigma(mu: float = 0.0, sigma1: float = 1.0, sigma2: float = 2.0, *, samples=None, text=None):
+    """Two normals with the same mean and different variances, with mu and mu +/- sigma lines.
+
+    ``samples``: optional (x1, x2) draws whose empirical mean/std are printed in the legend.
+    """
+    from matplotlib.figure import Figure
+
+    from genlab.prob.gaussian import normal_pdf
+
+    t = _text(text)
+    half = max(8.0, 4 * max(sigma1, sigma2))
+    x = np.linspace(mu - half, mu + half, 800)
+    fig = Figure(figsize=(9, 4.5), dpi=100)
+    ax = fig.subplots()
+    for sigma, label in ((sigma1, "p₁"), (sigma2, "p₂")):
+        ax.plot(x, normal_pdf(x, mu, sigma), label=f"{label}(x): E[X]={mu:g}, Var(X)={sigma ** 2:g}")
+    ax.axvline(mu, linewidth=1.6, color="k", label="μ = E[X]")
+    ax.axvline(mu - sigma1, linestyle="--", linewidth=1.2, color="C0", label=t["narrow"])
+    ax.axvline(mu + sigma1, linestyle="--", linewidth=1.2, color="C0")
+    ax.axvline(mu - sigma2, linestyle=":", linewidth=1.4, color="C1", label=t["wide"])
+    ax.axvline(mu + sigma2, linestyle=":", linewidth=1.4, color="C1")
+    if samples is not None:
+        for s, color in zip(samples, ("C0", "C1")):
+            s = np.asarray(s)
+            ax.hist(s, bins=60, density=True, alpha=0.2, color=color,
+                    label=f"μ̂={s.mean():.3f}, σ̂={s.std(ddof=1):.3f} (n={s.size})")
+    ax.set_xlabel("x")
+    ax.set_ylabel(t["density"])
+    ax.set_title(t["mean_title"])
+    ax.set_ylim(bottom=0)
+    ax.legend(loc="upper right", fontsize=8)
+    fig.tight_layout()
+    return fig
