@@ -14,3 +14,12 @@ def __getattr__(name):
     if name in _MODULES:
         return importlib.import_module(f"genlab.viz.{name}")
     raise AttributeError(name)
+
+
+def figure_png(fig) -> bytes:
+    """A matplotlib figure rendered to PNG bytes (for ipywidgets.Image; writes no file)."""
+    import io
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    return buf.getvalue()
