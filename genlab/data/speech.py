@@ -125,3 +125,23 @@ def random_segments(waves: list[np.ndarray], n: int, length: int, rng: np.random
                 break
         out[i] = seg
     return out
+
+
+def write_shipped_clips(folder, *, n: int = 6, seed: int = 2026) -> list:
+    """Write ``n`` held-out-voice clips as FLAC with provenance (the clips genlab ships).
+
+    ``python -c "from genlab.data.speech import write_shipped_clips as w; w('genlab/assets/vae-speech/clips')"``
+    """
+    from pathlib import Path
+
+    from genlab.provenance import record, save_audio
+
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for i, utt in enumerate(make_utterances(n, split="test", seed=seed)):
+        rec = record(model="espeak-ng", seed=seed, kind="synthetic-speech", generator="genlab via espeak-ng",
+                     params={"text": utt.text, "voice": utt.voice, "speed": utt.speed, "pitch": utt.pitch,
+                             "index": i, "split": "test"})
+        paths.append(save_audio(utt.wave, utt.sample_rate, folder / f"clip{i:02d}.flac", rec))
+    return paths

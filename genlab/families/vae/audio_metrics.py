@@ -11,13 +11,14 @@ from __future__ import annotations
 import numpy as np
 import torch
 
+LOG_FLOOR = 1e-3  # magnitude floor inside the log (about -60 dB below a full-scale tone's peak bin)
 STFT_SIZES = ((512, 128, 512), (1024, 256, 1024), (256, 64, 256), (128, 32, 128))  # (n_fft, hop, win)
 
 
 def _magnitude(x: torch.Tensor, n_fft: int, hop: int, win: int) -> torch.Tensor:
     window = torch.hann_window(win, device=x.device, dtype=x.dtype)
     spec = torch.stft(x.reshape(-1, x.shape[-1]), n_fft, hop, win, window, return_complex=True)
-    return spec.abs().clamp_min(1e-7)  # (B*C, freq, frames)
+    return spec.abs()  # (B*C, freq, frames)
 
 
 def multi_resolution_stft_loss(x_hat: torch.Tensor, x: torch.Tensor, sizes=STFT_SIZES) -> torch.Tensor:
@@ -26,7 +27,8 @@ def multi_resolution_stft_loss(x_hat: torch.Tensor, x: torch.Tensor, sizes=STFT_
     for n_fft, hop, win in sizes:
         s, s_hat = _magnitude(x, n_fft, hop, win), _magnitude(x_hat, n_fft, hop, win)
         convergence = torch.linalg.norm(s - s_hat, dim=(1, 2)) / torch.linalg.norm(s, dim=(1, 2)).clamp_min(1e-7)
-        log_mag = (s.log() - s_hat.log()).abs().mean(dim=(1, 2))
+        # The floor keeps silent frames (espeak pauses, zero padding) from dominating the log term.
+        log_mag = (torch.log(s + LOG_FLOOR) - torch.log(s_hat + LOG_FLOOR)).abs().mean(dim=(1, 2))
         total = total + (convergence + log_mag).mean()
     return total / len(sizes)
 

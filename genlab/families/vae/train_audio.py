@@ -24,7 +24,7 @@ class AudioTrainConfig:
     segment: int = 4096          # samples per training clip (0.26 s at 16 kHz; multiple of hop)
     lr: float = 1e-3             # Adam learning rate (cosine-decayed to 10%)
     kl_weight: float = 1e-3      # weight of the mean KL per latent element
-    wave_weight: float = 1.0     # weight of the waveform L1 term
+    wave_weight: float = 10.0    # weight of the waveform L1 term (keeps the phase, hence SI-SDR)
     n_train_utterances: int = 600
     seed: int = 0
     save_every: int = 100
