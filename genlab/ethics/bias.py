@@ -1,0 +1,323 @@
+"""Bias replication and its remedies, as an experiment with numbers.
+
+The lecture's claim: a model trained by maximum likelihood approaches p*(x) in the KL sense, so it
+reproduces the data's frequencies -- including a rare group's rarity. Fairness is an external
+requirement and can only enter as (1) a change of the training distribution (reweighting,
+filtering), (2) a constraint on the model or on generation, (3) post-processing of samples.
+
+The experiment: 2-D points from two groups, A (common) and B (rare, a fraction ``minority`` of
+the data), each a Gaussian with its own shape. A generative model (a Gaussian mixture or a small
+normalising flow) is trained on the points without the labels; its samples are assigned to a
+group by the true generating densities (an oracle that the remedies do not use). A fairness rule
+asks for a fraction ``target`` of B. Each remedy is scored by
+
+* ``freq_b``: the fraction of B among the generated points (the data's is ``minority``);
+* ``ll_original``: the mean log-density, on held-out points from the original (biased) data, of
+  the distribution the remedy actually samples from -- the price paid in fit;
+* ``ll_a``, ``ll_b``: the same on each group's held-out points;
+* ``cost``: what else it costs (training points kept, draws per accepted sample, ...).
+
+Remedies:
+
+* ``none``: maximum likelihood on the data.
+* ``reweight``: weighted maximum likelihood, w_i = target / minority for B and
+  (1 - target) / (1 - minority) for A (the mixture takes it as a weighted resample of the data,
+  since scikit-learn's EM has no sample weights; the flow weights its loss exactly).
+* ``filter``: drop points of the over-represented group until the ratio is the target.
+* ``constrain``: generation under a quota: draw from the unchanged model and accept a point only
+  while its group's quota is open (rejection sampling). The sampled distribution is
+  q(x) = p(x) t(g(x)) / P(g(x)), P the model's own group frequencies, t the target.
+* ``postprocess``: edit samples: move a fraction r of the over-represented group's samples by the
+  difference of the group means (an "attribute edit") so the frequencies hit the target; the
+  edited points keep the shape of the group they came from.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import asdict, dataclass
+
+import numpy as np
+
+from genlab.errors import check_choice, check_int, check_number
+from genlab.seeding import numpy_rng
+
+REMEDIES = ("none", "reweight", "filter", "constrain", "postprocess")
+MODELS = ("gmm", "flow")
+
+# The two groups of the data: means and covariances (B is rarer and has another shape).
+MEANS = np.array([[-1.5, 0.0], [1.5, 0.5]])
+COVS = np.array([[[0.45, 0.25], [0.25, 0.35]],
+                 [[0.08, 0.0], [0.0, 0.6]]])
+
+
+@dataclass(frozen=True)
+class BiasConfig:
+    model: str = "gmm"           # "gmm" (scikit-learn GaussianMixture) or "flow" (RealNVP)
+    minority: float = 0.1        # fraction of group B in the training data
+    target: float = 0.5          # fraction of B that the fairness rule asks for
+    n_train: int = 2000          # training points
+    n_test: int = 4000           # held-out points from the original distribution
+    n_samples: int = 4000        # generated points per remedy
+    n_components: int = 4        # mixture components (the model does not know there are 2 groups)
+    flow_steps: int = 400        # Adam steps of the flow
+    seed: int = 0
+
+    def checked(self) -> "BiasConfig":
+        check_choice("model", self.model, MODELS)
+        check_number("minority", self.minority, 0.01, 0.5)
+        check_number("target", self.target, 0.01, 0.99)
+        check_int("n_train", self.n_train, 200, 20000)
+        check_int("n_test", self.n_test, 100, 50000)
+        check_int("n_samples", self.n_samples, 100, 50000)
+        check_int("n_components", self.n_components, 1, 12)
+        check_int("flow_steps", self.flow_steps, 10, 5000)
+        check_int("seed", self.seed, 0, 2**31 - 1)
+        return self
+
+
+# ---------------------------------------------------------------- data and the group oracle
+
+def group_log_densities(x: np.ndarray) -> np.ndarray:
+    """log N(x; mu_g, Sigma_g) for both groups, shape (n, 2)."""
+    from scipy.stats import multivariate_normal
+
+    return np.stack([multivariate_normal(MEANS[g], COVS[g]).logpdf(x) for g in range(2)], axis=1)
+
+
+def group_of(x: np.ndarray) -> np.ndarray:
+    """The group (0 = A, 1 = B) whose generating density is higher at x, shape (n,)."""
+    return np.argmax(group_log_densities(np.atleast_2d(x)), axis=1)
+
+
+def true_log_prob(x: np.ndarray, minority: float) -> np.ndarray:
+    """log p*(x) of the data distribution, shape (n,)."""
+    prior = np.log([1 - minority, minority])
+    return np.logaddexp(*(group_log_densities(x) + prior).T)
+
+
+def make_data(n: int, minority: float, rng: np.random.Generator):
+    """``(x (n, 2), y (n,))``: each point is B with probability ``minority``."""
+    y = (rng.random(n) < minority).astype(int)
+    x = np.empty((n, 2))
+    for g in range(2):
+        idx = np.flatnonzero(y == g)
+        x[idx] = rng.multivariate_normal(MEANS[g], COVS[g], size=len(idx))
+    return x, y
+
+
+# ---------------------------------------------------------------- the two model families
+
+class Mixture:
+    """scikit-learn's GaussianMixture with fit(x, weights) / log_prob / sample(n, rng)."""
+
+    def __init__(self, n_components: int, seed: int):
+        self.n_components, self.seed = n_components, seed
+
+    def fit(self, x: np.ndarray, weights: np.ndarray | None = None) -> "Mixture":
+        from sklearn.mixture import GaussianMixture
+
+        if weights is not None:        # weighted MLE as a weighted resample (same expectation)
+            rng = np.random.default_rng(self.seed)
+            x = x[rng.choice(len(x), size=len(x), p=weights / weights.sum())]
+        self.gmm_ = GaussianMixture(self.n_components, n_init=2, random_state=self.seed).fit(x)
+        return self
+
+    def log_prob(self, x: np.ndarray) -> np.ndarray:
+        return self.gmm_.score_samples(x)
+
+    def sample(self, n: int, rng: np.random.Generator) -> np.ndarray:
+        g = self.gmm_
+        k = rng.choice(len(g.weights_), size=n, p=g.weights_)
+        chol = np.linalg.cholesky(g.covariances_)                   # (K, 2, 2)
+        eps = rng.standard_normal((n, 2))
+        return g.means_[k] + np.einsum("nij,nj->ni", chol[k], eps)
+
+
+def make_model(config: BiasConfig):
+    if config.model == "gmm":
+        return Mixture(config.n_components, config.seed)
+    from genlab.ethics.flow import Flow2D, FlowConfig
+
+    return Flow2D(FlowConfig(steps=config.flow_steps), seed=config.seed)
+
+
+# ---------------------------------------------------------------- the remedies
+
+def fairness_weights(y: np.ndarray, target: float) -> np.ndarray:
+    """w_i = target / freq(B) for B, (1 - target) / freq(A) for A: the weighted data has the
+    target frequency exactly."""
+    freq_b = y.mean()
+    return np.where(y == 1, target / freq_b, (1 - target) / (1 - freq_b))
+
+
+def filter_to_target(y: np.ndarray, target: float, rng: np.random.Generator) -> np.ndarray:
+    """Indices of a subset whose fraction of B is ``target``, dropping only the surplus group."""
+    idx_a, idx_b = np.flatnonzero(y == 0), np.flatnonzero(y == 1)
+    if len(idx_b) / len(y) < target:       # too few B: keep all B, drop A
+        keep_a = int(round(len(idx_b) * (1 - target) / target))
+        idx_a = rng.choice(idx_a, size=min(keep_a, len(idx_a)), replace=False)
+    else:
+        keep_b = int(round(len(idx_a) * target / (1 - target)))
+        idx_b = rng.choice(idx_b, size=min(keep_b, len(idx_b)), replace=False)
+    return np.sort(np.concatenate([idx_a, idx_b]))
+
+
+def quota_sample(model, n: int, target: float, rng: np.random.Generator,
+                 max_draws: int = 2_000_000):
+    """Rejection sampling under group quotas: ``(samples (n, 2), draws used)``."""
+    quota = np.array([n - int(round(n * target)), int(round(n * target))])
+    taken, draws = [], 0
+    have = np.zeros(2, int)
+    while have.sum() < n:
+        if draws >= max_draws:
+            raise RuntimeError("constrain: the model almost never generates the rare group; "
+                               "the quota cannot be filled")
+        batch = model.sample(max(1024, 2 * n), rng)
+        draws += len(batch)
+        for g in range(2):
+            pts = batch[group_of(batch) == g][: quota[g] - have[g]]
+            have[g] += len(pts)
+            taken.append(pts)
+    out = np.concatenate(taken)
+    return out[rng.permutation(len(out))], draws
+
+
+def edit_fraction(p_b: float, target: float) -> tuple[int, float]:
+    """(source group, fraction of its samples to move) so that the B fraction becomes target."""
+    if p_b < target:
+        return 0, (target - p_b) / (1 - p_b)
+    return 1, (p_b - target) / p_b
+
+
+def postprocess_samples(samples: np.ndarray, target: float, shift: np.ndarray, p_b: float,
+                        rng: np.random.Generator) -> np.ndarray:
+    """Move a fraction of the over-represented group's samples by +-``shift`` (A -> B is +)."""
+    source, r = edit_fraction(p_b, target)
+    out = samples.copy()
+    move = (group_of(samples) == source) & (rng.random(len(samples)) < r)
+    out[move] += shift if source == 0 else -shift
+    return out
+
+
+def postprocess_log_prob(model, x: np.ndarray, target: float, shift: np.ndarray,
+                         p_b: float) -> np.ndarray:
+    """log q(x) of the edited distribution: kept mass at x plus moved mass from x -+ shift."""
+    source, r = edit_fraction(p_b, target)
+    delta = shift if source == 0 else -shift
+    lp = model.log_prob(x)
+    keep = np.where(group_of(x) == source, np.log1p(-r), 0.0)
+    origin = x - delta
+    moved_lp = np.where(group_of(origin) == source, np.log(r) + model.log_prob(origin), -np.inf)
+    return np.logaddexp(lp + keep, moved_lp)
+
+
+def fairness_price(minority: float, target: float) -> float:
+    """KL(Bernoulli(minority) || Bernoulli(target)) in nats: the least fit (E log p* - E log q on
+    the original data) that ANY distribution q with the target group frequency must give up.
+
+    By the data-processing inequality KL(p* || q) >= KL of the group marginals; equality holds for
+    q(x) = p*(x | g) t(g), which is what an exact model under the quota constraint samples from.
+    """
+    p, t = minority, target
+    return float(p * np.log(p / t) + (1 - p) * np.log((1 - p) / (1 - t)))
+
+
+# ---------------------------------------------------------------- the experiment
+
+@dataclass
+class RemedyResult:
+    remedy: str
+    freq_b: float            # fraction of B among generated points
+    ll_original: float       # mean log q on held-out original data (nats per point)
+    ll_a: float
+    ll_b: float
+    cost: str                # what else it costs, in words and numbers
+    samples: np.ndarray      # (n_samples, 2)
+
+    def row(self) -> dict:
+        d = asdict(self)
+        d.pop("samples")
+        return d
+
+
+@dataclass
+class BiasExperiment:
+    config: BiasConfig
+    x_train: np.ndarray
+    y_train: np.ndarray
+    x_test: np.ndarray
+    y_test: np.ndarray
+    data_freq_b: float
+    ll_true: float           # mean log p*(x) on the held-out data: the best any model can do
+    results: dict            # remedy -> RemedyResult
+    price: float             # fairness_price(minority, target): least fit lost at the target
+
+    def table(self) -> list[dict]:
+        return [r.row() for r in self.results.values()]
+
+
+def _score(remedy, log_q, samples, x_test, y_test, cost) -> RemedyResult:
+    lq = log_q(x_test)
+    return RemedyResult(remedy, float(np.mean(group_of(samples) == 1)), float(lq.mean()),
+                        float(lq[y_test == 0].mean()), float(lq[y_test == 1].mean()), cost, samples)
+
+
+def run(config: BiasConfig = BiasConfig(), remedies=REMEDIES) -> BiasExperiment:
+    """Train the model per remedy, generate, and score; deterministic given ``config.seed``."""
+    config.checked()
+    for r in remedies:
+        check_choice("remedy", r, REMEDIES)
+    rng = numpy_rng(config.seed)
+    x, y = make_data(config.n_train, config.minority, rng)
+    if y.sum() < 2:
+        raise ValueError("minority: the training data has fewer than 2 points of group B; "
+                         "raise minority or n_train")
+    x_test, y_test = make_data(config.n_test, config.minority, rng)
+    n = config.n_samples
+
+    base = make_model(config).fit(x)
+    results = {}
+    if "none" in remedies:
+        results["none"] = _score("none", base.log_prob, base.sample(n, rng), x_test, y_test,
+                                 f"{len(x)} training points")
+    if "reweight" in remedies:
+        w = fairness_weights(y, config.target)
+        m = make_model(config).fit(x, w)
+        ess = w.sum() ** 2 / (w ** 2).sum()         # Kish's effective sample size
+        results["reweight"] = _score("reweight", m.log_prob, m.sample(n, rng), x_test, y_test,
+                                     f"effective sample size {ess:.0f} of {len(x)}")
+    if "filter" in remedies:
+        keep = filter_to_target(y, config.target, rng)
+        m = make_model(config).fit(x[keep])
+        results["filter"] = _score("filter", m.log_prob, m.sample(n, rng), x_test, y_test,
+                                   f"{len(keep)} of {len(x)} training points kept")
+    if "constrain" in remedies or "postprocess" in remedies:
+        p_b = float(np.mean(group_of(base.sample(20000, rng)) == 1))    # model's own B frequency
+        p_b = min(max(p_b, 1e-4), 1 - 1e-4)
+    if "constrain" in remedies:
+        samples, draws = quota_sample(base, n, config.target, rng)
+        t = np.array([1 - config.target, config.target])
+        p = np.array([1 - p_b, p_b])
+
+        def log_q_constrained(xs):
+            return base.log_prob(xs) + np.log(t / p)[group_of(xs)]
+        results["constrain"] = _score("constrain", log_q_constrained, samples, x_test, y_test,
+                                      f"{draws / n:.1f} model draws per accepted sample")
+    if "postprocess" in remedies:
+        shift = x[y == 1].mean(0) - x[y == 0].mean(0)
+        samples = postprocess_samples(base.sample(n, rng), config.target, shift, p_b, rng)
+        source, r = edit_fraction(p_b, config.target)
+        results["postprocess"] = _score(
+            "postprocess", lambda xs: postprocess_log_prob(base, xs, config.target, shift, p_b),
+            samples, x_test, y_test,
+            f"{100 * r:.0f}% of group {'AB'[source]}'s samples edited")
+    return BiasExperiment(config, x, y, x_test, y_test, float(y.mean()),
+                          float(true_log_prob(x_test, config.minority).mean()), results,
+                          fairness_price(config.minority, config.target))
+
+
+@functools.lru_cache(maxsize=16)
+def run_cached(config: BiasConfig) -> BiasExperiment:
+    """``run`` memoised on the (frozen, hashable) config, for the app: read-only results."""
+    return run(config)
