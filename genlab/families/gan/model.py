@@ -62,7 +62,11 @@ class Generator(nn.Module):
         self.block2 = UpBlock(2 * ch, 1, cond_dim)       # 14 -> 28, straight to the image
 
     def forward(self, z, y):
-        c = torch.cat([z, self.embed(y)], dim=1)             # (B, cond_dim)
+        return self.synthesize(z, self.embed(y))
+
+    def synthesize(self, z, e):
+        """G from z (B, z_dim) and a class embedding e (B, embed_dim): mixtures of classes work too."""
+        c = torch.cat([z, e], dim=1)                         # (B, cond_dim)
         h = self.linear(c).view(-1, 4 * self.ch, 7, 7)      # (B, 4ch, 7, 7)
         return torch.tanh(self.block2(self.block1(h, c), c))  # (B, 1, 28, 28)
 
