@@ -47,6 +47,7 @@ class GenerativeClassifier(ClassifierMixin, BaseEstimator):
             GaussianMixtureEM(self.n_components, init=self.init, max_iter=self.max_iter, tol=self.tol,
                               reg_covar=self.reg_covar, random_state=self.random_state).fit(X[y_idx == c])
             for c in range(len(self.classes_))]
+        self.n_iter_ = np.array([m.n_iter_ for m in self.mixtures_])  # EM iterations per class
         return self
 
     def joint_log_likelihood(self, X) -> np.ndarray:
@@ -63,7 +64,8 @@ class GenerativeClassifier(ClassifierMixin, BaseEstimator):
         return np.exp(self.predict_log_proba(X))
 
     def predict(self, X) -> np.ndarray:
-        return self.classes_[np.argmax(self.joint_log_likelihood(X), axis=1)]
+        jll = self.joint_log_likelihood(X)  # checks fitting before classes_ is read
+        return self.classes_[np.argmax(jll, axis=1)]
 
 
 def match_components_to_classes(means: np.ndarray, class_means: np.ndarray) -> np.ndarray:
