@@ -24,14 +24,16 @@ def train(data: str = typer.Option("speech", help="speech (audio VAE), digits (M
           resume: bool = typer.Option(False, help="Continue from the checkpoint in --out."),
           seed: int = typer.Option(0, min=0, help="Random seed (data and initialisation)."),
           batch_size: int = typer.Option(0, min=0, help="Clips/images per step (0 = the default)."),
-          threads: int = typer.Option(1, min=1, help="CPU threads for torch (the machine is shared).")):
+          threads: int = typer.Option(1, min=1, help="CPU threads for torch (the machine is shared)."),
+          max_minutes: float = typer.Option(0.0, min=0, help="Wall-clock budget in minutes for the speech "
+                                                              "VAE (0 = none); the lr schedule follows it.")):
     """Train a lab VAE and save it to --out."""
     from genlab.errors import InputError
 
     if data == "speech":
         from genlab.families.vae.train_audio import AudioTrainConfig, train_audio_vae
 
-        config = AudioTrainConfig(steps=steps, seed=seed)
+        config = AudioTrainConfig(steps=steps, seed=seed, max_minutes=max_minutes)
         if batch_size:
             config.batch_size = batch_size
         path = train_audio_vae(out, config, resume=resume, threads=threads)
@@ -46,8 +48,11 @@ def train(data: str = typer.Option("speech", help="speech (audio VAE), digits (M
         if data not in TOY_SETS:
             raise InputError("--data", "not_choice", value=repr(data),
                              choices=", ".join(("speech", "digits", *TOY_SETS)))
-        path = train_toy_vae(data, steps=steps, seed=seed, out=out)
-    typer.echo(f"saved {path}")
+        import torch
+
+        torch.set_num_threads(threads)
+        train_toy_vae(data, steps=steps, seed=seed, out=out)
+    typer.echo(f"saved {out}")
 
 
 def sample(input: Optional[Path] = typer.Option(None, "--input", help="A .wav/.flac/.ogg clip to encode and reconstruct."),

@@ -154,3 +154,39 @@ def train_toy_vae(data: str | np.ndarray, *, steps: int = 3000, seed: int = 0, n
     if out is not None:
         model.save_lab(out)
     return model
+
+
+def load_toy_vae(data: str = "moons") -> ToyVAE:
+    """The shipped ToyVAE for a toy set (``genlab/assets/vae-toy/<data>``); cached, read-only."""
+    return _load_toy_vae(data)
+
+
+def _asset(data: str):
+    from pathlib import Path
+
+    return Path(__file__).resolve().parents[2] / "assets" / "vae-toy" / data
+
+
+import functools  # noqa: E402
+
+
+@functools.lru_cache(maxsize=8)
+def _load_toy_vae(data: str) -> ToyVAE:
+    from genlab.data.toy2d import TOY_SETS
+    from genlab.errors import InputError, check_choice
+
+    check_choice("data", data, TOY_SETS)
+    folder = _asset(data)
+    if not (folder / "model.safetensors").is_file():
+        raise InputError("model", "unavailable", reason=f"no shipped toy VAE for {data} in {folder}")
+    return ToyVAE.load_lab(folder)
+
+
+@torch.no_grad()
+def bounds_table(model: ToyVAE, x, *, ks=(1, 10, 100, 1000), seed: int = 0) -> dict:
+    """Mean ELBO and IWAE_K over the points x (N, 2), nats per point: the taxonomy's 'bound' numbers."""
+    x = torch.as_tensor(np.asarray(x), dtype=torch.float32)
+    out = {"elbo": float(model.elbo(x, n_samples=100, seed=seed).mean())}
+    for k in ks:
+        out[f"iwae_{k}"] = float(model.iwae(x, k=k, seed=seed).mean())
+    return out

@@ -27,7 +27,8 @@ class AudioTrainConfig:
     wave_weight: float = 10.0    # weight of the waveform L1 term (keeps the phase, hence SI-SDR)
     n_train_utterances: int = 600
     seed: int = 0
-    save_every: int = 100
+    save_every: int = 50
+    max_minutes: float = 0.0     # wall-clock budget (0 = none): the lr schedule and the run end with it
     model: dict = field(default_factory=lambda: dict(channels=16, c_mults=[1, 2, 4, 8],
                                                      strides=[2, 4, 4, 8], latent_dim=32))
 
@@ -59,12 +60,21 @@ def train_audio_vae(out: str | Path, config: AudioTrainConfig, *, resume: bool =
     else:
         model = AudioVAE(**config.model).train()
     opt = torch.optim.Adam(model.parameters(), lr=config.lr, betas=(0.8, 0.99))
-    sched = torch.optim.lr_scheduler.LambdaLR(
-        opt, lambda s: 0.1 + 0.9 * 0.5 * (1 + np.cos(np.pi * min(1.0, (s + start_step) / config.steps))))
 
-    t0 = time.process_time()
-    bar = tqdm(range(start_step, config.steps), disable=not progress, desc="vae-speech")
+    t0, wall0 = time.process_time(), time.monotonic()
+    bar = tqdm(range(start_step, config.steps), disable=not progress, desc="vae-speech", mininterval=10)
     for step in bar:
+        # Progress through the run is the larger of the step and wall-clock fractions, so a
+        # shared, slow machine still ends with the cosine-decayed learning rate.
+        done = step / config.steps
+        if config.max_minutes > 0:
+            done = max(done, (time.monotonic() - wall0) / (60 * config.max_minutes))
+        if done >= 1.0:
+            _save(model, out, config, step, seconds_so_far + time.process_time() - t0)
+            print(f"wall-clock budget reached at step {step}", flush=True)
+            break
+        for group in opt.param_groups:
+            group["lr"] = config.lr * (0.1 + 0.9 * 0.5 * (1 + np.cos(np.pi * done)))
         x = torch.from_numpy(random_segments(waves, config.batch_size, config.segment, rng))[:, None]
         gain = torch.from_numpy(rng.uniform(0.3, 1.0, (config.batch_size, 1, 1)).astype(np.float32))
         x = x * gain  # loudness augmentation: the app peak-normalises, uploads may not be
@@ -77,7 +87,6 @@ def train_audio_vae(out: str | Path, config: AudioTrainConfig, *, resume: bool =
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         opt.step()
-        sched.step()
         bar.set_postfix(stft=f"{stft.item():.3f}", wave=f"{wave.item():.4f}", kl=f"{kl.item():.3f}")
         if (step + 1) % config.save_every == 0 or step + 1 == config.steps:
             _save(model, out, config, step + 1, seconds_so_far + time.process_time() - t0)
