@@ -67,3 +67,50 @@ def train(
     (out / "history.json").write_text(json.dumps(history, indent=1))
     (out / "metrics.json").write_text(json.dumps(metrics, indent=2))
     typer.echo(json.dumps({k: v for k, v in metrics.items() if k != "sweep"}))
+
+
+def sample(
+    model: str = typer.Option("lab", help="lab (the shipped digits GAN) or biggan-deep-256."),
+    class_: str = typer.Option("0", "--class", help="Class index or name (lab: 0-9 or zero..nine; "
+                                                    "BigGAN: 0-999 or an ImageNet name)."),
+    n: int = typer.Option(16, "-n", "--n", help="Number of images, 1-16."),
+    truncation: float = typer.Option(1.0, help="Truncation of z, in (0, 1]: lower = more typical, less varied."),
+    seed: int = typer.Option(-1, help="Seed (-1 = random; the seed used is recorded in the file)."),
+    cols: int = typer.Option(4, min=1, max=16, help="Images per row of the grid."),
+    scale: int = typer.Option(4, min=1, max=8, help="Pixel upscaling of the lab model's 28x28 digits."),
+    weights: Optional[Path] = typer.Option(None, help="BigGAN: local folder with config.json and weights."),
+    out: Path = typer.Option(Path("gan-grid.png"), help="PNG file to write (with provenance)."),
+):
+    """Generate a grid of class-conditional images and save it as a PNG with provenance."""
+    from genlab.families.gan import pipeline
+    from genlab.provenance import save_image
+
+    req = pipeline.check_request(model, class_, n, truncation, seed)
+    images = pipeline.generate(req, biggan_path=str(weights) if weights else None)
+    picture = pipeline.grid(images, cols, scale=scale if req.model == pipeline.LAB else 1)
+    rec = pipeline.provenance(req)
+    save_image(picture, out, rec)
+    typer.echo(f"wrote {out}: {req.n} x {pipeline.class_names(req.model)[req.class_id]}, "
+               f"truncation {req.truncation:g}, seed {req.seed}")
+
+
+def evaluate(
+    model: Path = typer.Option(None, help="Folder of a digits GAN (default: the shipped lab model)."),
+    n_per_class: int = typer.Option(50, min=2, help="Generated digits per class."),
+    seed: int = typer.Option(0, min=0, help="Seed of the generated digits."),
+    as_json: bool = typer.Option(False, "--json", help="Print the metrics as JSON."),
+):
+    """Class accuracy, Frechet distance and the truncation sweep of the digits GAN."""
+    from genlab.families.gan.evaluate import evaluate_gan
+    from genlab.families.gan.pipeline import load_lab_gan
+
+    gan = load_lab_gan(str(model) if model else None)
+    metrics = evaluate_gan(gan, n_per_class=n_per_class, seed=seed)
+    if as_json:
+        typer.echo(json.dumps(metrics, indent=2))
+        return
+    typer.echo(f"Frechet distance (classifier features), real vs real: {metrics['frechet_real_vs_real']:.2f}")
+    typer.echo(f"{'truncation':>10} {'class acc':>9} {'confidence':>10} {'diversity':>9} {'Frechet':>8}")
+    for row in metrics["sweep"]:
+        typer.echo(f"{row['truncation']!s:>10} {row['class_accuracy']:9.3f} {row['confidence']:10.3f} "
+                   f"{row['diversity']:9.3f} {row['frechet_vs_heldout']:8.2f}")
