@@ -15,14 +15,17 @@ asks for a fraction ``target`` of B. Each remedy is scored by
 * ``ll_original``: the mean log-density, on held-out points from the original (biased) data, of
   the distribution the remedy actually samples from -- the price paid in fit;
 * ``ll_a``, ``ll_b``: the same on each group's held-out points;
-* ``cost``: what else it costs (training points kept, draws per accepted sample, ...).
+* ``cost``: what else it costs, as a dict: {"kind": "points", "used", "of"} (training points),
+  {"kind": "ess", "ess", "of"} (Kish's effective sample size of the weights), {"kind": "draws",
+  "per_sample"} (model draws per accepted sample), {"kind": "edited", "percent", "group"}.
 
 Remedies:
 
 * ``none``: maximum likelihood on the data.
 * ``reweight``: weighted maximum likelihood, w_i = target / minority for B and
   (1 - target) / (1 - minority) for A (the mixture takes it as a weighted resample of the data,
-  since scikit-learn's EM has no sample weights; the flow weights its loss exactly).
+  which has the same expected objective, since its EM takes no sample weights; the flow weights
+  its loss exactly).
 * ``filter``: drop points of the over-represented group until the ratio is the target.
 * ``constrain``: generation under a quota: draw from the unchanged model and accept a point only
   while its group's quota is open (rejection sampling). The sampled distribution is
@@ -53,7 +56,7 @@ COVS = np.array([[[0.45, 0.25], [0.25, 0.35]],
 
 @dataclass(frozen=True)
 class BiasConfig:
-    model: str = "gmm"           # "gmm" (scikit-learn GaussianMixture) or "flow" (RealNVP)
+    model: str = "gmm"           # "gmm" (genlab.classic's EM mixture) or "flow" (RealNVP)
     minority: float = 0.1        # fraction of group B in the training data
     target: float = 0.5          # fraction of B that the fairness rule asks for
     n_train: int = 2000          # training points
@@ -109,18 +112,20 @@ def make_data(n: int, minority: float, rng: np.random.Generator):
 # ---------------------------------------------------------------- the two model families
 
 class Mixture:
-    """scikit-learn's GaussianMixture with fit(x, weights) / log_prob / sample(n, rng)."""
+    """genlab's EM Gaussian mixture (``genlab.classic``) with fit(x, weights) / log_prob /
+    sample(n, rng)."""
 
     def __init__(self, n_components: int, seed: int):
         self.n_components, self.seed = n_components, seed
 
     def fit(self, x: np.ndarray, weights: np.ndarray | None = None) -> "Mixture":
-        from sklearn.mixture import GaussianMixture
+        from genlab.classic.gmm import GaussianMixtureEM
 
         if weights is not None:        # weighted MLE as a weighted resample (same expectation)
             rng = np.random.default_rng(self.seed)
             x = x[rng.choice(len(x), size=len(x), p=weights / weights.sum())]
-        self.gmm_ = GaussianMixture(self.n_components, n_init=2, random_state=self.seed).fit(x)
+        self.gmm_ = GaussianMixtureEM(self.n_components, init="pca_split", max_iter=300,
+                                      random_state=self.seed).fit(x)
         return self
 
     def log_prob(self, x: np.ndarray) -> np.ndarray:
@@ -232,7 +237,7 @@ class RemedyResult:
     ll_original: float       # mean log q on held-out original data (nats per point)
     ll_a: float
     ll_b: float
-    cost: str                # what else it costs, in words and numbers
+    cost: dict               # what else it costs (see the module docstring)
     samples: np.ndarray      # (n_samples, 2)
 
     def row(self) -> dict:
@@ -280,18 +285,18 @@ def run(config: BiasConfig = BiasConfig(), remedies=REMEDIES) -> BiasExperiment:
     results = {}
     if "none" in remedies:
         results["none"] = _score("none", base.log_prob, base.sample(n, rng), x_test, y_test,
-                                 f"{len(x)} training points")
+                                 {"kind": "points", "used": len(x), "of": len(x)})
     if "reweight" in remedies:
         w = fairness_weights(y, config.target)
         m = make_model(config).fit(x, w)
         ess = w.sum() ** 2 / (w ** 2).sum()         # Kish's effective sample size
         results["reweight"] = _score("reweight", m.log_prob, m.sample(n, rng), x_test, y_test,
-                                     f"effective sample size {ess:.0f} of {len(x)}")
+                                     {"kind": "ess", "ess": round(float(ess), 1), "of": len(x)})
     if "filter" in remedies:
         keep = filter_to_target(y, config.target, rng)
         m = make_model(config).fit(x[keep])
         results["filter"] = _score("filter", m.log_prob, m.sample(n, rng), x_test, y_test,
-                                   f"{len(keep)} of {len(x)} training points kept")
+                                   {"kind": "points", "used": len(keep), "of": len(x)})
     if "constrain" in remedies or "postprocess" in remedies:
         p_b = float(np.mean(group_of(base.sample(20000, rng)) == 1))    # model's own B frequency
         p_b = min(max(p_b, 1e-4), 1 - 1e-4)
@@ -303,7 +308,7 @@ def run(config: BiasConfig = BiasConfig(), remedies=REMEDIES) -> BiasExperiment:
         def log_q_constrained(xs):
             return base.log_prob(xs) + np.log(t / p)[group_of(xs)]
         results["constrain"] = _score("constrain", log_q_constrained, samples, x_test, y_test,
-                                      f"{draws / n:.1f} model draws per accepted sample")
+                                      {"kind": "draws", "per_sample": round(draws / n, 2)})
     if "postprocess" in remedies:
         shift = x[y == 1].mean(0) - x[y == 0].mean(0)
         samples = postprocess_samples(base.sample(n, rng), config.target, shift, p_b, rng)
@@ -311,7 +316,7 @@ def run(config: BiasConfig = BiasConfig(), remedies=REMEDIES) -> BiasExperiment:
         results["postprocess"] = _score(
             "postprocess", lambda xs: postprocess_log_prob(base, xs, config.target, shift, p_b),
             samples, x_test, y_test,
-            f"{100 * r:.0f}% of group {'AB'[source]}'s samples edited")
+            {"kind": "edited", "percent": round(100 * r, 1), "group": "AB"[source]})
     return BiasExperiment(config, x, y, x_test, y_test, float(y.mean()),
                           float(true_log_prob(x_test, config.minority).mean()), results,
                           fairness_price(config.minority, config.target))

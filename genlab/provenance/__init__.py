@@ -77,11 +77,18 @@ def _image_array(image):
     return arr
 
 
+RANGE_MARGINS = (0, 12, 24)      # levels of headroom tried in turn; see watermark_image
+
+
 def watermark_image(arr):
     """Embed the image mark when the image is large enough and check it reads back.
 
     Returns ``(array, report)``: a grayscale image comes back as RGB, because the mark lives in
-    the chroma channel that a grayscale file would drop; alpha is kept.
+    the chroma channel that a grayscale file would drop; alpha is kept. The mark is a small
+    change of chroma, which is clipped away where pixels sit at pure white or black (a plot on
+    a white page, say); when it does not read back, the image's range is compressed to
+    [m, 255 - m] for the first margin m in ``RANGE_MARGINS`` that makes it read back (a slight
+    loss of contrast that the record states).
     """
     import numpy as np
 
@@ -92,12 +99,22 @@ def watermark_image(arr):
         return arr, {"method": iw.METHOD, "embedded": False,
                      "reason": f"image below {iw.MIN_PIXELS} pixels (256 x 256)"}
     rgb = np.repeat(arr[..., None], 3, axis=2) if arr.ndim == 2 else arr[..., :3]
-    marked = iw.embed(np.ascontiguousarray(rgb))
-    ok = iw.detect(marked)["detected"]
+    for margin in RANGE_MARGINS:
+        squeezed = rgb if margin == 0 else \
+            np.round(margin + rgb.astype(np.float64) * (255 - 2 * margin) / 255).astype(np.uint8)
+        marked = iw.embed(np.ascontiguousarray(squeezed))
+        ok = iw.detect(marked)["detected"]
+        if ok:
+            break
     if arr.ndim == 3 and arr.shape[2] == 4:
         marked = np.concatenate([marked, arr[..., 3:]], axis=2)
-    return marked, {"method": iw.METHOD, "embedded": bool(ok), "message": iw.MESSAGE.decode(),
-                    **({} if ok else {"reason": "mark did not read back after embedding"})}
+    report = {"method": iw.METHOD, "embedded": bool(ok), "message": iw.MESSAGE.decode()}
+    if ok and margin:
+        report["range_compressed_to"] = [margin, 255 - margin]
+    if not ok:
+        report["reason"] = "mark did not read back after embedding"
+        marked = arr
+    return marked, report
 
 
 def save_image(image, path: str | Path, rec: dict, *, watermark: bool = True) -> Path:

@@ -89,12 +89,18 @@ def test_true_density_matches_scipy_mixture():
     np.testing.assert_allclose(bias.true_log_prob(x, 0.2), ref, rtol=1e-10)
 
 
-def test_mixture_sampler_matches_its_own_density():
-    model = bias.Mixture(2, 0).fit(bias.make_data(1000, 0.3, np.random.default_rng(4))[0])
+def test_mixture_fit_and_sampler_match_sklearn():
+    from sklearn.mixture import GaussianMixture
+
+    x = bias.make_data(1000, 0.3, np.random.default_rng(4))[0]
+    x_test = bias.make_data(3000, 0.3, np.random.default_rng(6))[0]
+    model = bias.Mixture(2, 0).fit(x)
+    ref = GaussianMixture(2, n_init=3, random_state=0).fit(x)
+    assert model.log_prob(x_test).mean() == pytest.approx(ref.score(x_test), abs=0.01)
     s = model.sample(20000, np.random.default_rng(5))
-    ref = model.gmm_.sample(20000)[0]
-    np.testing.assert_allclose(s.mean(0), ref.mean(0), atol=0.05)
-    np.testing.assert_allclose(np.cov(s.T), np.cov(ref.T), atol=0.08)
+    ref_s = ref.sample(20000)[0]
+    np.testing.assert_allclose(s.mean(0), ref_s.mean(0), atol=0.05)
+    np.testing.assert_allclose(np.cov(s.T), np.cov(ref_s.T), atol=0.08)
 
 
 def test_same_seed_same_table():
