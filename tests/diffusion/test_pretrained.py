@@ -108,3 +108,20 @@ def test_real_model_is_pinned_and_offline_by_default(monkeypatch, tmp_path):
         load_sdxl(SDXL_ID)
     assert "not in the local Hugging Face cache" in str(info.value)
     assert len(SDXL_REVISION) == 40
+
+
+def test_cli_samples_a_saved_sdxl_pipeline_folder(tiny_pipe, tmp_path):
+    from typer.testing import CliRunner
+
+    from genlab.cli import app
+
+    out = tmp_path / "sdxl.png"
+    result = CliRunner().invoke(app, ["sample", "diffusion", "--model", tiny_pipe[1], "--prompt",
+                                      "a cat", "--nfe", "5", "--size", "66x64", "-n", "2",
+                                      "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "width 66 rounded down to 64" in result.output
+    rec = read_provenance(out)
+    assert rec["params"]["spacing"] == "leading" and rec["params"]["num_images"] == 2
+    empty = CliRunner().invoke(app, ["sample", "diffusion", "--model", tiny_pipe[1], "--out", str(out)])
+    assert empty.exit_code == 2 and "prompt" in empty.output

@@ -21,7 +21,7 @@ def train(data: str = typer.Option("mnist", help="mnist (28x28 digits), digits8 
           batch_size: int = typer.Option(64, help="Batch size."),
           lr: float = typer.Option(1e-3, help="Peak learning rate."),
           channels: str = typer.Option("16,32,64", help="UNet channels per level (digits); "
-                                                       "for toy2d the last number is the MLP width (default 256)."),
+                                                       "for toy2d the last number is the MLP width (default 128)."),
           out: Path = typer.Option(Path("runs/diffusion"), help="Checkpoint folder."),
           resume: bool = typer.Option(False, help="Continue from the checkpoint in --out."),
           export: Optional[Path] = typer.Option(None, help="Also save the EMA weights in float16 "
@@ -41,7 +41,7 @@ def train(data: str = typer.Option("mnist", help="mnist (28x28 digits), digits8 
                       lr=check_number("--lr", lr, 0, lo_open=True), seed=seed)
     if data == "toy2d":
         cfg.ema_decay, cfg.checkpoint_every = 0.999, 1000
-        cfg.model = {"hidden": int(channels.split(",")[-1]) if channels != "16,32,64" else 256}
+        cfg.model = {"hidden": int(channels.split(",")[-1]) if channels != "16,32,64" else 128}
         model = train_toy2d(cfg, out, resume=resume)
     else:
         cfg.model = {"block_out_channels": [int(c) for c in channels.split(",")]}
@@ -53,54 +53,62 @@ def train(data: str = typer.Option("mnist", help="mnist (28x28 digits), digits8 
         typer.echo(f"exported float16 weights to {export}")
 
 
-def sample(model: str = typer.Option("lab", help="lab (the shipped digits model), toy2d, a folder, "
-                                                 "or stabilityai/stable-diffusion-xl-base-1.0."),
+def sample(model: str = typer.Option("lab", help="lab (the shipped digits model), toy2d, a lab model "
+                                                 "folder, stabilityai/stable-diffusion-xl-base-1.0 "
+                                                 "(or sdxl), or a saved SDXL pipeline folder."),
            class_: Optional[int] = typer.Option(None, "--class", help="Digit 0-9 (lab); none = "
                                                                         "unconditional."),
            prompt: str = typer.Option("", help="Text prompt (SDXL only)."),
            negative_prompt: str = typer.Option("", help="Negative prompt (SDXL only)."),
            toy: str = typer.Option("eight_gaussians", help="Toy set for --model toy2d."),
            scheduler: str = typer.Option("deis", help="ddpm, ddim, deis, dpm++ or euler."),
-           spacing: str = typer.Option("trailing", help="Timestep spacing: trailing, leading "
-                                                        "(SDXL's own) or linspace."),
+           spacing: Optional[str] = typer.Option(None, help="Timestep spacing: trailing (lab "
+                                                            "default), leading (SDXL's own, its "
+                                                            "default) or linspace."),
            nfe: int = typer.Option(20, help="Number of denoising steps (network evaluations)."),
            guidance: float = typer.Option(3.0, help="Classifier-free guidance scale 0-12."),
-           n: int = typer.Option(16, "-n", help="Number of samples."),
+           n: Optional[int] = typer.Option(None, "-n", help="Number of samples (lab default 16; "
+                                                            "SDXL 1-4, default 1)."),
            size: str = typer.Option("1024x1024", help="WIDTHxHEIGHT (SDXL only)."),
            seed: int = typer.Option(0, help="Random seed (-1 = random)."),
            allow_download: bool = typer.Option(False, help="SDXL: allow downloading the weights."),
            out: Path = typer.Option(Path("diffusion.png"), help="Output PNG (a grid), with "
                                                                 "provenance metadata.")):
     """Sample images (or 2-D points, plotted) and save them with provenance."""
-    import torch
     from tqdm import tqdm
 
     from genlab.families.diffusion import views
     from genlab.provenance import save_image
     from genlab.seeding import resolve_seed
 
-    torch.set_num_threads(max(1, torch.get_num_threads()))
+    from genlab.families.diffusion.pretrained import SDXL_ID
+
     seed = resolve_seed(seed)
-    if model.startswith("stabilityai/") or model == "sdxl":
-        from genlab.families.diffusion.pretrained import SDXL_ID, generate_sdxl, load_sdxl
+    is_pipeline_folder = (Path(model) / "model_index.json").is_file()
+    if model in (SDXL_ID, "sdxl") or is_pipeline_folder:
+        from genlab.families.diffusion.pretrained import generate_sdxl, load_sdxl
 
         width, height = views.parse_size(size)
-        pipe = load_sdxl(local_files_only=not allow_download)
+        model_id = model if is_pipeline_folder else SDXL_ID
+        n = 1 if n is None else n
+        pipe = load_sdxl(model_id, local_files_only=not allow_download)
         bar = tqdm(total=nfe, desc="SDXL")
         result = generate_sdxl(pipe, prompt, negative_prompt=negative_prompt, nfe=nfe,
                                guidance=guidance, width=width, height=height, num_images=n,
-                               seed=seed, scheduler=scheduler, spacing=spacing,
-                               on_step=lambda i, total: bar.update(1))
+                               seed=seed, scheduler=scheduler, spacing=spacing or "leading",
+                               on_step=lambda i, total: bar.update(1), model_id=model_id)
         bar.close()
         for note in result.notes:
             typer.echo(note)
-        grid = views.grid([torch.from_numpy(views.pil_to_array(im)) for im in result.images])
+        grid = views.grid([views.pil_to_array(im) for im in result.images])
         rec = result.record
     else:
         name = "toy2d" if model == "toy2d" else ("mnist" if model == "lab" else model)
+        n = 16 if n is None else n
         bar = tqdm(total=nfe, desc=f"{scheduler} x{nfe}")
         grid, rec = views.lab_sample_grid(name, class_=class_, toy=toy, scheduler=scheduler,
-                                          spacing=spacing, nfe=nfe, guidance=guidance, n=n,
+                                          spacing=spacing or "trailing", nfe=nfe,
+                                          guidance=guidance, n=n,
                                           seed=seed, on_step=lambda: bar.update(1))
         bar.close()
     save_image(grid, out, rec)

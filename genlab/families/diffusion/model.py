@@ -157,7 +157,8 @@ def timestep_embedding(t: torch.Tensor, dim: int) -> torch.Tensor:
 
 
 class ToyDiffusion(DiffusionModel):
-    """eps_theta(x, t, y) for 2-D points: an MLP on [x, emb(t), emb(y)]; y picks the toy set."""
+    """eps_theta(x, t, y) for 2-D points: a residual MLP; the embedding of t and of the toy set y
+    is added at the input of every block (y picks the toy set; the last label is "null")."""
 
     def __init__(self, class_names: Sequence[str] = ("eight_gaussians", "moons", "rings",
                                                      "checkerboard", "spiral"),
@@ -168,18 +169,22 @@ class ToyDiffusion(DiffusionModel):
         self.num_classes = len(self.class_names)
         self.data_shape = (2,)
         self.time_dim = time_dim
-        self.label_emb = nn.Embedding(self.num_classes + 1, time_dim)
-        layers, width = [], 2 + 2 * time_dim
-        for _ in range(depth):
-            layers += [nn.Linear(width, hidden), nn.SiLU()]
-            width = hidden
-        self.net = nn.Sequential(*layers, nn.Linear(hidden, 2))
+        self.time_mlp = nn.Sequential(nn.Linear(time_dim, hidden), nn.SiLU(), nn.Linear(hidden, hidden))
+        self.label_emb = nn.Embedding(self.num_classes + 1, hidden)
+        self.inp = nn.Linear(2, hidden)
+        self.blocks = nn.ModuleList(
+            nn.Sequential(nn.SiLU(), nn.Linear(hidden, hidden), nn.SiLU(), nn.Linear(hidden, hidden))
+            for _ in range(depth))
+        self.out = nn.Sequential(nn.SiLU(), nn.Linear(hidden, 2))
         self._init_schedule(num_train_timesteps, beta_start, beta_end)
 
     def eps(self, x, t, labels):
         t = torch.as_tensor(t).reshape(-1).expand(x.shape[0])
-        h = torch.cat([x, timestep_embedding(t, self.time_dim), self.label_emb(labels)], dim=1)
-        return self.net(h)
+        emb = self.time_mlp(timestep_embedding(t, self.time_dim)) + self.label_emb(labels)  # (B, hidden)
+        h = self.inp(x)
+        for block in self.blocks:
+            h = h + block(h + emb)
+        return self.out(h)
 
 
 class DigitDiffusion(DiffusionModel):
