@@ -2,12 +2,13 @@
 
 ``genlab.viz.prob`` (section 1): mixture_surface, mixture_surface_plotly, kde_curves, mean_sigma.
 ``genlab.viz.classic`` (section 2): two_paradigms, mle_kl, cov_ellipse.
+``genlab.viz.taxonomy``: taxonomy_panels (one panel per model of the three kinds).
 Modules are imported on use so that importing genlab.viz stays light.
 """
 
 import importlib
 
-_MODULES = ("prob", "classic")
+_MODULES = ("prob", "classic", "taxonomy")
 
 
 def __getattr__(name):
