@@ -69,8 +69,11 @@ def mvn_logpdf(x, mean, cov) -> np.ndarray:
 def _logpdf_chol(x: np.ndarray, mean: np.ndarray, chol: np.ndarray) -> np.ndarray:
     """log N for rows of x given the lower Cholesky factor (no checks; used by mixtures)."""
     d = mean.shape[0]
-    white = solve_triangular(chol, (x - mean).T, lower=True, check_finite=False)  # (d, n)
-    maha = np.einsum("ij,ij->j", white, white)
+    # L^{-1} once (d x d, as scikit-learn's precisions_cholesky_), then one matrix product for all
+    # points: cheaper than a triangular solve with n right-hand sides, and as accurate here
+    chol_inv = solve_triangular(chol, np.eye(d, dtype=chol.dtype), lower=True, check_finite=False)
+    white = (x - mean) @ chol_inv.T                                    # (n, d)
+    maha = np.einsum("ij,ij->i", white, white)
     log_det = 2.0 * np.log(np.diagonal(chol)).sum()
     return (-0.5 * (d * LOG_2PI + log_det + maha)).astype(x.dtype, copy=False)
 

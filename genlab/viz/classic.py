@@ -165,14 +165,25 @@ def mle_kl(curve: MLEKLCurve, *, text=None):
     return fig
 
 
-def two_paradigms_plotly(x1, x2, path: LogRegPath, history: EMHistory, t_lr: int, t_em: int, *,
-                         n_samples: int = 250, sample_seed: int = 0, show_bayes: bool = True,
-                         text=None):
-    """``two_paradigms`` as a plotly figure (the web app's version: the server only builds JSON,
-    so a slider move redraws in milliseconds)."""
+def two_paradigms_plotly(x1, x2, path: LogRegPath, history: EMHistory, t_lr: int, t_em: int,
+                         **options):
+    """``two_paradigms`` as a plotly figure (options as ``two_paradigms_spec``)."""
     import plotly.graph_objects as go
-    from plotly.subplots import make_subplots
 
+    return go.Figure(two_paradigms_spec(x1, x2, path, history, t_lr, t_em, **options),
+                     _validate=False)
+
+
+def two_paradigms_spec(x1, x2, path: LogRegPath, history: EMHistory, t_lr: int, t_em: int, *,
+                       n_samples: int = 250, sample_seed: int = 0, show_bayes: bool = True,
+                       text=None) -> dict:
+    """The two-paradigm figure as a plain plotly figure dict {"data": [...], "layout": {...}}.
+
+    The web app serialises this dict directly: building a validated plotly Figure and deep-copying
+    it in ``to_json`` would cost more than everything else on a slider move
+    (see benchmarks/bench_redraw.py).
+    Panels: x/y = logistic regression, x2/y2 = mixture, x3/y3 = loss, x4/y4 = log-likelihood.
+    """
     from genlab.classic.bayes import posterior_grid
 
     tx = _text(text)
@@ -180,61 +191,73 @@ def two_paradigms_plotly(x1, x2, path: LogRegPath, history: EMHistory, t_lr: int
     xlim, ylim = data_limits(x1, x2)
     t_lr = int(np.clip(t_lr, 0, path.n_iters))
     t_em = int(np.clip(t_em, 0, history.n_iter))
-    fig = make_subplots(rows=2, cols=2, row_heights=[0.74, 0.26], vertical_spacing=0.1,
-                        horizontal_spacing=0.07,
-                        subplot_titles=(tx["lr_title"].format(t=t_lr), tx["gmm_title"].format(t=t_em),
-                                        tx["loss"], tx["loglik"]))
-    for col in (1, 2):
+    traces = []
+
+    def add(panel, **trace):
+        suffix = "" if panel == 1 else str(panel)
+        traces.append({"type": "scatter", "xaxis": f"x{suffix}", "yaxis": f"y{suffix}", **trace})
+
+    for panel in (1, 2):
         for pts, color, name in ((x1, C1, tx["class1"]), (x2, C2, tx["class2"])):
-            fig.add_trace(go.Scatter(x=pts[:, 0], y=pts[:, 1], mode="markers", name=name,
-                                     marker=dict(size=5, color=color, opacity=1.0 if col == 1 else 0.55),
-                                     legendgroup=name, showlegend=col == 1), row=1, col=col)
+            add(panel, x=pts[:, 0], y=pts[:, 1], mode="markers", name=name, legendgroup=name,
+                showlegend=panel == 1,
+                marker={"size": 5, "color": color, "opacity": 1.0 if panel == 1 else 0.55})
     w, b = path.w[t_lr], (path.b[t_lr] if path.fit_intercept else 0.0)
     if abs(w[1]) > 1e-12:
         xs = np.array(xlim)
-        line = (xs, -(w[0] * xs + b) / w[1])
+        line_x, line_y = xs, -(w[0] * xs + b) / w[1]
     else:
-        line = (np.array([-b / (w[0] + 1e-12)] * 2), np.array(ylim))
-    fig.add_trace(go.Scatter(x=line[0], y=line[1], mode="lines", line=dict(color="black", width=3),
-                             name=tx["lr_boundary"]), row=1, col=1)
+        line_x, line_y = np.array([-b / (w[0] + 1e-12)] * 2), np.array(ylim)
+    add(1, x=line_x, y=line_y, mode="lines", name=tx["lr_boundary"], line={"color": "black", "width": 3})
 
     params = history.params(t_em)
     order = match_components_to_classes(params.means, np.stack([x1.mean(0), x2.mean(0)]))
-    colors = {order[0]: C1, order[1]: C2}
-    if n_samples > 0:
+    colors = {int(order[0]): C1, int(order[1]): C2}
+    if n_samples > 0:  # samples from the parameters at iteration t (fixed seed per iteration)
         s, z = mixture_sample(n_samples, params, seed=int(sample_seed) + 10_000 * t_em)
-        fig.add_trace(go.Scatter(x=s[:, 0], y=s[:, 1], mode="markers", name=tx["samples"],
-                                 marker=dict(size=3, color=[colors[k] for k in z],
-                                             symbol="diamond")), row=1, col=2)
+        for k in range(2):  # one trace per component: no per-point colour list to copy
+            add(2, x=s[z == k, 0], y=s[z == k, 1], mode="markers", name=tx["samples"],
+                legendgroup="samples", showlegend=k == 0,
+                marker={"size": 3, "symbol": "diamond", "color": colors[k]})
     for k in range(2):
         for nsig in (1.0, 2.0):
             e = cov_ellipse(params.means[k, :2], params.covariances[k][:2, :2], nsig)
-            fig.add_trace(go.Scatter(x=e[:, 0], y=e[:, 1], mode="lines", showlegend=False,
-                                     line=dict(color=colors[k], width=2), hoverinfo="skip"),
-                          row=1, col=2)
-    fig.add_trace(go.Scatter(x=params.means[:, 0], y=params.means[:, 1], mode="markers",
-                             marker=dict(symbol="x", size=11, color="black"), showlegend=False),
-                  row=1, col=2)
+            add(2, x=e[:, 0], y=e[:, 1], mode="lines", showlegend=False, hoverinfo="skip",
+                line={"color": colors[k], "width": 2})
+    add(2, x=params.means[:, 0], y=params.means[:, 1], mode="markers", showlegend=False,
+        marker={"symbol": "x", "size": 11, "color": "black"})
     if show_bayes:
         gx, gy, p = posterior_grid(lambda pts: mixture_class_posterior(pts, params, order), xlim, ylim, 90)
-        fig.add_trace(go.Contour(x=gx[0], y=gy[:, 0], z=p, showscale=False, name=tx["bayes"],
-                                 contours=dict(start=0.5, end=0.5, size=1, coloring="none"),
-                                 line=dict(color="black", dash="dash", width=2), showlegend=True,
-                                 hoverinfo="skip"), row=1, col=2)
-    fig.add_trace(go.Scatter(y=path.loss, mode="lines", line=dict(color="black"), showlegend=False),
-                  row=2, col=1)
-    fig.add_trace(go.Scatter(x=[t_lr], y=[path.loss[t_lr]], mode="markers", showlegend=False,
-                             marker=dict(color="crimson", size=9)), row=2, col=1)
+        traces.append({"type": "contour", "xaxis": "x2", "yaxis": "y2", "x": gx[0], "y": gy[:, 0],
+                       "z": p, "showscale": False, "name": tx["bayes"], "showlegend": True,
+                       "hoverinfo": "skip",
+                       "contours": {"start": 0.5, "end": 0.5, "size": 1, "coloring": "none"},
+                       "line": {"color": "black", "dash": "dash", "width": 2}})
     ll = history.mean_log_likelihood
-    fig.add_trace(go.Scatter(y=ll, mode="lines", line=dict(color="black"), showlegend=False),
-                  row=2, col=2)
-    fig.add_trace(go.Scatter(x=[t_em], y=[ll[t_em]], mode="markers", showlegend=False,
-                             marker=dict(color="crimson", size=9)), row=2, col=2)
-    for col in (1, 2):
-        fig.update_xaxes(range=list(xlim), row=1, col=col)
-        fig.update_yaxes(range=list(ylim), row=1, col=col)
-        fig.update_xaxes(title_text=tx["iteration"], row=2, col=col)
-    fig.update_layout(height=720, margin=dict(l=40, r=10, t=40, b=40),
-                      legend=dict(orientation="h", y=-0.12), template="plotly_white")
-    fig.update_annotations(font_size=12)
-    return fig
+    for panel, curve, t in ((3, path.loss, t_lr), (4, ll, t_em)):
+        add(panel, y=curve, mode="lines", showlegend=False, line={"color": "black"})
+        add(panel, x=[t], y=[float(curve[t])], mode="markers", showlegend=False,
+            marker={"color": "crimson", "size": 9})
+
+    left, right, top, bottom = [0.0, 0.47], [0.53, 1.0], [0.34, 1.0], [0.0, 0.2]
+    axis = {"showgrid": True, "gridcolor": "#e5e5e5", "zeroline": False, "linecolor": "#999"}
+    layout = {
+        "height": 720, "margin": {"l": 40, "r": 10, "t": 40, "b": 40},
+        "plot_bgcolor": "white", "paper_bgcolor": "white",
+        "legend": {"orientation": "h", "y": -0.12},
+        "xaxis": {**axis, "domain": left, "anchor": "y", "range": list(xlim)},
+        "yaxis": {**axis, "domain": top, "anchor": "x", "range": list(ylim)},
+        "xaxis2": {**axis, "domain": right, "anchor": "y2", "range": list(xlim)},
+        "yaxis2": {**axis, "domain": top, "anchor": "x2", "range": list(ylim)},
+        "xaxis3": {**axis, "domain": left, "anchor": "y3", "title": {"text": tx["iteration"]}},
+        "yaxis3": {**axis, "domain": bottom, "anchor": "x3"},
+        "xaxis4": {**axis, "domain": right, "anchor": "y4", "title": {"text": tx["iteration"]}},
+        "yaxis4": {**axis, "domain": bottom, "anchor": "x4"},
+        "annotations": [
+            {"text": title, "x": (dom[0] + dom[1]) / 2, "y": y, "xref": "paper", "yref": "paper",
+             "xanchor": "center", "yanchor": "bottom", "showarrow": False, "font": {"size": 12}}
+            for title, dom, y in ((tx["lr_title"].format(t=t_lr), left, 1.0),
+                                  (tx["gmm_title"].format(t=t_em), right, 1.0),
+                                  (tx["loss"], left, 0.2), (tx["loglik"], right, 0.2))],
+    }
+    return {"data": traces, "layout": layout}

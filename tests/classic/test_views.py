@@ -37,14 +37,26 @@ def test_slider_redraw_uses_the_stored_fit_without_refitting(monkeypatch):
     for module, name in ((em, "em_fit"), (classic, "gmm2_em_history"), (logreg, "logistic_regression_gd_path"),
                          (classic, "logistic_regression_gd_path")):
         monkeypatch.setattr(module, name, no_refit)
-    figs = [disc.redraw(fit, t, t, 100, True) for t in (0, 5, 20)]
-    titles = [f.layout.annotations[1].text for f in figs]
+    figs = [json.loads(disc.redraw(fit, t, t, 100, True).plot) for t in (0, 5, 20)]
+    titles = [f["layout"]["annotations"][1]["text"] for f in figs]
     assert titles == [disc.STRINGS["en"]["gmm_title"].format(t=t) for t in (0, 5, 20)]
     # the GMM panel's ellipses move with the EM iteration
-    assert figs[0].to_json() != figs[2].to_json()
+    assert figs[0]["data"] != figs[2]["data"]
     assert disc.redraw(None, 0, 0, 10, True) is None
-    ru = disc.redraw(fit, 2, 2, 0, False, lang="ru")
-    assert "итерация 2" in ru.layout.annotations[0].text
+    ru = json.loads(disc.redraw(fit, 2, 2, 0, False, lang="ru").plot)
+    assert "итерация 2" in ru["layout"]["annotations"][0]["text"]
+
+
+def test_plotly_figure_is_valid_plotly():
+    import plotly.graph_objects as go
+
+    from genlab.viz.classic import two_paradigms_plotly, two_paradigms_spec
+
+    fit = disc.fit_both(3, *FIT_ARGS)
+    spec = two_paradigms_spec(fit.x1, fit.x2, fit.path, fit.history, 4, 9)
+    go.Figure(spec)  # full validation: every property is a real plotly property
+    fig = two_paradigms_plotly(fit.x1, fit.x2, fit.path, fit.history, 4, 9)
+    assert {t.type for t in fig.data} == {"scatter", "contour"}
 
 
 @pytest.mark.parametrize("index,value,param", [

@@ -169,17 +169,24 @@ def status_text(fit: Fit, lang: str = "en") -> str:
 
 
 def redraw(fit: Fit | None, t_lr, t_em, n_samples, show_bayes, lang: str = "en"):
-    """The figure at iterations (t_lr, t_em) from the stored fit: no refitting."""
-    from genlab.viz.classic import two_paradigms_plotly
+    """The figure at iterations (t_lr, t_em) from the stored fit: no refitting.
+
+    Returns gradio's PlotData holding the plotly JSON of ``genlab.viz.classic.two_paradigms_spec``
+    (serialised directly, without building a validated plotly Figure: fast slider moves).
+    """
+    from gradio.components.plot import PlotData
+    from plotly.io.json import to_json_plotly
+
+    from genlab.viz.classic import two_paradigms_spec
 
     if fit is None:
         return None
-    return two_paradigms_plotly(fit.x1, fit.x2, fit.path, fit.history,
-                                check_int("LR iteration", t_lr, 0),
-                                check_int("EM iteration", t_em, 0),
-                                n_samples=check_int("samples", n_samples, 0, 5000),
-                                sample_seed=fit.seed, show_bayes=bool(show_bayes),
-                                text=_fig_text(lang))
+    spec = two_paradigms_spec(fit.x1, fit.x2, fit.path, fit.history,
+                              check_int("LR iteration", t_lr, 0), check_int("EM iteration", t_em, 0),
+                              n_samples=check_int("samples", n_samples, 0, 5000),
+                              sample_seed=fit.seed, show_bayes=bool(show_bayes),
+                              text=_fig_text(lang))
+    return PlotData(type="plotly", plot=to_json_plotly(spec))
 
 
 def recompute(new_data: bool, seed, *args, lang: str = "en"):
