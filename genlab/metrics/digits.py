@@ -73,8 +73,12 @@ def __getattr__(name):  # torch is imported only when the classifier is used
 @functools.lru_cache(maxsize=2)
 def load_digits_classifier(path: str | None = None):
     """The shipped classifier (read-only, cached), in eval mode on the CPU."""
+    import contextlib
+    import io
+
     folder = Path(path) if path else ASSET
-    return __getattr__("DigitsClassifier").load_lab(folder)
+    with contextlib.redirect_stdout(io.StringIO()):  # huggingface_hub prints "Loading weights ..."
+        return __getattr__("DigitsClassifier").load_lab(folder)
 
 
 def _as_batch(images, signed: bool):

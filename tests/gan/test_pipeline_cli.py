@@ -72,3 +72,25 @@ def test_grid_layout():
     images = np.zeros((5, 2, 3, 3), np.uint8)
     g = pipeline.grid(images, cols=4, pad=1)
     assert g.shape == (2 * 3 + 1, 4 * 4 + 1, 3)
+
+
+def test_cli_eval_json_reports_sweep_beside_real_vs_real(tiny_lab):
+    import json
+
+    r = CliRunner().invoke(app, ["eval", "gan", "--model", str(tiny_lab), "--n-per-class", "5", "--json"])
+    assert r.exit_code == 0, r.output
+    metrics = json.loads(r.output)
+    assert [row["truncation"] for row in metrics["sweep"]] == [0.1, 0.25, 0.5, 0.75, 1.0, "none"]
+    assert metrics["real_class_accuracy"] >= 0.97
+    assert 0 < metrics["frechet_real_vs_real"] < metrics["frechet_gen_vs_heldout_t1"]  # a random G is far
+
+
+def test_within_class_spread_by_hand():
+    from genlab.families.gan.evaluate import within_class_spread
+
+    rng = np.random.default_rng(0)
+    feats, labels = rng.standard_normal((40, 3)), np.repeat([0, 1], 20)
+    feats[labels == 1] *= 3
+    spread = within_class_spread(feats, labels)
+    by_hand = [np.sqrt(sum(np.var(feats[labels == c][:, j], ddof=1) for j in range(3))) for c in (0, 1)]
+    np.testing.assert_allclose(spread, by_hand)

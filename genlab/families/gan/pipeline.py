@@ -26,9 +26,13 @@ MAX_IMAGES = 16
 @functools.lru_cache(maxsize=2)
 def load_lab_gan(path: str | None = None):
     """The shipped digits GAN (read-only, cached), float32, eval mode."""
+    import contextlib
+    import io
+
     from genlab.families.gan.model import ConditionalGAN
 
-    return ConditionalGAN.load_lab(Path(path) if path else ASSET)
+    with contextlib.redirect_stdout(io.StringIO()):  # huggingface_hub prints "Loading weights ..."
+        return ConditionalGAN.load_lab(Path(path) if path else ASSET)
 
 
 def class_names(model: str = LAB) -> list[str]:
