@@ -142,8 +142,9 @@ def augment(x, generator):
 
 
 def train_digits_classifier(*, epochs: int = 12, seed: int = 0, batch_size: int = 64, lr: float = 2e-3,
-                            log=print):
-    """Train on the MNIST train split with augmentation; return (model, held-out accuracy, seconds)."""
+                            n_train: int | None = None, log=print):
+    """Train on the MNIST train split (or ``n_train`` of it) with augmentation; return (model,
+    held-out accuracy, seconds)."""
     import torch
     import torch.nn.functional as F
 
@@ -152,6 +153,9 @@ def train_digits_classifier(*, epochs: int = 12, seed: int = 0, batch_size: int 
     torch.manual_seed(seed)
     gen = torch.Generator().manual_seed(seed)
     x_train, y_train = (torch.from_numpy(a) for a in load_mnist("train"))
+    if n_train is not None:  # a random subset (quick tests)
+        keep = torch.randperm(len(x_train), generator=gen)[:n_train]
+        x_train, y_train = x_train[keep], y_train[keep]
     x_held, y_held = load_mnist("heldout")
     model = __getattr__("DigitsClassifier")()
     opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=1e-4)
