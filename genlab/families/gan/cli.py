@@ -66,6 +66,11 @@ def train(
                     "train_config": config_dict(cfg), "threads": threads})
     (out / "history.json").write_text(json.dumps(history, indent=1))
     (out / "metrics.json").write_text(json.dumps(metrics, indent=2))
+    from genlab.families.gan.card import write_model_card
+
+    write_model_card(out, metrics, command=f"genlab train gan --data mnist --steps {steps} --seed {seed} "
+                                           f"--g-ch {g_ch} --d-ch {d_ch} --max-cpu-minutes {max_cpu_minutes:g} "
+                                           f"--out {out}")
     typer.echo(json.dumps({k: v for k, v in metrics.items() if k != "sweep"}))
 
 
