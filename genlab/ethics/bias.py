@@ -326,3 +326,33 @@ def run(config: BiasConfig = BiasConfig(), remedies=REMEDIES) -> BiasExperiment:
 def run_cached(config: BiasConfig) -> BiasExperiment:
     """``run`` memoised on the (frozen, hashable) config, for the app: read-only results."""
     return run(config)
+
+
+def main(argv=None) -> None:
+    """``python -m genlab.ethics.bias [--model gmm|flow] [--minority P] [--target T] [--seed S]``:
+    print the experiment's table as markdown."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description="The bias-replication experiment.")
+    parser.add_argument("--model", default="gmm", choices=MODELS)
+    parser.add_argument("--minority", type=float, default=0.1)
+    parser.add_argument("--target", type=float, default=0.5)
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args(argv)
+    exp = run(BiasConfig(model=args.model, minority=args.minority, target=args.target,
+                         seed=args.seed))
+    print(f"model {args.model}: data fraction of B {exp.data_freq_b:.3f} (true {args.minority}), "
+          f"target {args.target}; E log p* on held-out data {exp.ll_true:.3f}; "
+          f"least possible fit lost at the target {exp.price:.3f} nats")
+    print("| remedy | fraction of B | E log q (original data) | fit lost | E log q (A) | "
+          "E log q (B) | other cost |")
+    print("|---|---|---|---|---|---|---|")
+    for r in exp.results.values():
+        cost = r.cost["kind"] + ": " + ", ".join(f"{k}={v}" for k, v in r.cost.items()
+                                                if k != "kind")
+        print(f"| {r.remedy} | {r.freq_b:.3f} | {r.ll_original:.3f} | "
+              f"{exp.ll_true - r.ll_original:.3f} | {r.ll_a:.3f} | {r.ll_b:.3f} | {cost} |")
+
+
+if __name__ == "__main__":
+    main()

@@ -112,13 +112,15 @@ def test_ethics_tab_in_a_browser(app_server):
     from browser import browser_page, error_toasts, open_tab
 
     with browser_page() as (page, watch):
-        page.goto(f"{app_server}/en/", wait_until="networkidle")
+        page.set_default_timeout(180_000)          # a shared 2-core machine can be slow
+        page.goto(f"{app_server}/en/", wait_until="load")
         open_tab(page, tab.TITLE["en"])
         page.locator("#ethics-verify-example").click()
         page.locator("#ethics-verify-verdict").get_by_text("genlab made this file").wait_for(timeout=60000)
         page.locator("#ethics-bias-run").click()
         page.locator("#ethics-bias-summary").get_by_text("replicates").wait_for(timeout=120000)
         # a page's link opens the autoregressive tab
+        page.get_by_text("Plausibility versus truth").first.click()      # open its accordion
         page.get_by_role("button", name=re.compile("Token probabilities")).first.click()
         page.wait_for_timeout(500)
         selected = page.locator("[role=tab][aria-selected=true]").inner_text()
