@@ -12,7 +12,9 @@ pytestmark = pytest.mark.browser
 
 def test_sections_one_and_two(app_server):
     with browser_page() as (page, watch):
-        page.goto(f"{app_server}/en/", wait_until="networkidle")
+        # not "networkidle": a page with gr.State keeps gradio's heartbeat stream open
+        page.goto(f"{app_server}/en/", wait_until="load")
+        page.get_by_role("tab", name=probability.TITLE["en"]).wait_for(timeout=60_000)
         open_tab(page, probability.TITLE["en"])
         page.locator("#prob-draw").click()
         page.locator("#prob-surface .js-plotly-plot").first.wait_for(timeout=60_000)
