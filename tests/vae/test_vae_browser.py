@@ -10,7 +10,8 @@ pytestmark = pytest.mark.browser
 
 def test_vae_tab_prior_and_reconstruction(app_server):
     with browser_page() as (page, watch):
-        page.goto(f"{app_server}/en/", wait_until="networkidle")
+        page.set_default_timeout(180_000)  # the shared 2-core machine can be slow
+        page.goto(f"{app_server}/en/", wait_until="load", timeout=180_000)
         open_tab(page, tab.TITLE["en"])
         page.locator("#vae-prior").click()
         page.locator("#vae-info").get_by_text("Prior sample").wait_for(timeout=120_000)
