@@ -14,6 +14,9 @@ Two layers, because metadata is easy to strip (any re-encoding or screenshot dro
   ``invisible-watermark`` DWT-DCT mark that SDXL pipelines use (``image_watermark``), audio a
   keyed spread-spectrum mark (``audio_watermark``). Survival and false positives are measured in
   ``benchmarks/bench_watermark.py``.
+
+Optionally (``sign=True``, needs the ``c2pa`` extra) a signed C2PA manifest with a locally
+generated key (``c2pa_manifest``), which ``verify_report`` validates.
 """
 
 from __future__ import annotations
@@ -70,6 +73,10 @@ def _image_array(image):
             image = image.convert("RGBA" if "A" in image.getbands() else "RGB")
         return np.asarray(image)
     arr = np.asarray(image)
+    if arr.dtype == bool:
+        arr = arr.astype(np.uint8) * 255
+    elif np.issubdtype(arr.dtype, np.integer) and arr.size and 0 <= arr.min() and arr.max() <= 255:
+        arr = arr.astype(np.uint8)
     if arr.dtype != np.uint8:
         raise ValueError("image: expected uint8 pixels (0..255); convert before saving")
     if arr.ndim == 3 and arr.shape[2] == 1:
@@ -117,11 +124,12 @@ def watermark_image(arr):
     return marked, report
 
 
-def save_image(image, path: str | Path, rec: dict, *, watermark: bool = True) -> Path:
+def save_image(image, path: str | Path, rec: dict, *, watermark: bool = True,
+               sign: bool = False) -> Path:
     """Save a PIL image (or HxW[xC] uint8 array) as PNG with provenance text chunks.
 
     Images of at least 256 x 256 pixels also get the invisible watermark (``watermark=False``
-    turns it off; the record then says so).
+    turns it off; the record then says so). ``sign=True`` adds a signed C2PA manifest.
     """
     from PIL import Image, PngImagePlugin
 
@@ -139,14 +147,19 @@ def save_image(image, path: str | Path, rec: dict, *, watermark: bool = True) ->
     info.add_text("Description", AI_LABEL)
     info.add_text("Source", str(rec.get("model", "")))
     Image.fromarray(arr).save(path, format="PNG", pnginfo=info)
+    if sign:
+        from genlab.provenance import c2pa_manifest
+
+        c2pa_manifest.sign(path, rec)
     return path
 
 
 def save_audio(wave, sample_rate: int, path: str | Path, rec: dict, *,
-               watermark: bool = True) -> Path:
+               watermark: bool = True, sign: bool = False) -> Path:
     """Save a (T,) or (T, C) float waveform as WAV or FLAC (by suffix) with provenance tags.
 
-    The keyed spread-spectrum mark is added unless ``watermark=False``.
+    The keyed spread-spectrum mark is added unless ``watermark=False``; ``sign=True`` adds a
+    signed C2PA manifest (WAV only).
     """
     import numpy as np
     import soundfile as sf
@@ -170,6 +183,10 @@ def save_audio(wave, sample_rate: int, path: str | Path, rec: dict, *,
         f.software = f"genlab {rec.get('genlab_version', '')}".strip()
         f.title = AI_LABEL
         f.write(data)
+    if sign:
+        from genlab.provenance import c2pa_manifest
+
+        c2pa_manifest.sign(path, rec)
     return path
 
 
@@ -261,15 +278,22 @@ def check_watermark(path: str | Path) -> dict:
 def verify_report(path: str | Path) -> dict:
     """What genlab can tell about a file's origin: its provenance metadata and watermark.
 
-    ``provenance`` is one line: "genlab metadata found", "genlab watermark found (metadata
-    missing)", "SDXL watermark found (not made by genlab)" or "no provenance found".
+    ``provenance`` is one line: "genlab metadata found", "genlab C2PA manifest found",
+    "genlab watermark found (metadata missing)", "SDXL watermark found (not made by genlab)" or
+    "no provenance found". ``c2pa`` is the signed manifest's validation where c2pa-python is
+    installed (this machine's genlab CA counts as trusted).
     """
+    from genlab.provenance import c2pa_manifest
+
     path = Path(path)
     rec = read_provenance(path)
     mark = check_watermark(path)
+    signed = c2pa_manifest.read_manifest(path, trust_local_ca=True)
     report: dict[str, Any] = {"file": str(path)}
     if rec is not None:
         report["provenance"] = "genlab metadata found"
+    elif signed.get("record"):
+        report["provenance"] = "genlab C2PA manifest found"
     elif mark.get("detected"):
         report["provenance"] = "genlab watermark found (metadata missing)"
     elif mark.get("sdxl_detected"):
@@ -277,8 +301,9 @@ def verify_report(path: str | Path) -> dict:
     else:
         report["provenance"] = NO_PROVENANCE
     report["ai_generated"] = report["provenance"] != NO_PROVENANCE
-    report["record"] = rec
+    report["record"] = rec if rec is not None else signed.get("record")
     report["watermark"] = mark
+    report["c2pa"] = signed
     if rec is not None and rec.get("watermark", {}).get("embedded") and not mark.get("detected"):
         report["warning"] = ("the metadata says a watermark was embedded but it is not found: "
                              "the content was changed after genlab wrote it")

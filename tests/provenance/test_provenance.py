@@ -170,3 +170,45 @@ def test_cli_verify(tmp_path, photo):
     assert json.loads(ours.stdout)["watermark"]["detected"] is True
     foreign = runner.invoke(app, ["verify", str(tmp_path / "foreign.png")])
     assert json.loads(foreign.stdout)["provenance"] == "no provenance found"
+
+
+c2pa_needed = pytest.mark.skipif(not __import__("genlab.provenance.c2pa_manifest",
+                                                fromlist=["available"]).available(),
+                                 reason="the c2pa extra (c2pa-python, cryptography) is not installed")
+
+
+@c2pa_needed
+def test_c2pa_manifest_signed_validated_and_tamper_evident(tmp_path, monkeypatch, photo):
+    from genlab.provenance import c2pa_manifest
+
+    monkeypatch.setenv("GENLAB_C2PA_DIR", str(tmp_path / "creds"))
+    r = rec()
+    path = prov.save_image(photo, tmp_path / "signed.png", r, sign=True)
+    assert (tmp_path / "creds" / "signer_key.pem").stat().st_mode & 0o777 == 0o600
+    plain = c2pa_manifest.read_manifest(path)                       # signature only
+    assert plain["validation_state"] == "Valid" and plain["ai_generated"]
+    assert plain["record"]["seed"] == 7
+    report = prov.verify_report(path)                                # trusts the local CA
+    assert report["c2pa"]["validation_state"] == "Trusted"
+    assert report["watermark"]["detected"] and report["provenance"] == "genlab metadata found"
+    # change one pixel's bytes inside the image data: the hash binding must fail
+    data = bytearray(path.read_bytes())
+    idat = data.index(b"IDAT")
+    data[idat + 200] ^= 0xFF
+    (tmp_path / "tampered.png").write_bytes(bytes(data))
+    tampered = c2pa_manifest.read_manifest(tmp_path / "tampered.png")
+    assert tampered["validation_state"] == "Invalid"
+    # a foreign file has no manifest
+    Image.fromarray(photo).save(tmp_path / "foreign.png")
+    assert c2pa_manifest.read_manifest(tmp_path / "foreign.png")["found"] is False
+
+
+@c2pa_needed
+def test_c2pa_signed_wav(tmp_path, monkeypatch, speech):
+    from genlab.provenance import c2pa_manifest
+
+    monkeypatch.setenv("GENLAB_C2PA_DIR", str(tmp_path / "creds"))
+    path = prov.save_audio(speech[0], speech[1], tmp_path / "a.wav", rec(), sign=True)
+    assert c2pa_manifest.read_manifest(path)["validation_state"] == "Valid"
+    report = prov.verify_report(path)
+    assert report["provenance"] == "genlab metadata found" and report["watermark"]["detected"]

@@ -63,6 +63,9 @@ STRINGS = {
         "mark_warning": "⚠️ The metadata says a watermark was embedded but it is gone: the content "
                         "was changed.",
         "no_file": "Upload a file first.",
+        "c2pa_line": "Signed C2PA manifest: **{state}**{ai}.",
+        "c2pa_ai": " (declares the content AI-generated)",
+        "status_c2pa": "✅ **genlab made this file**: its signed C2PA manifest says so.",
         "record": "Generator: {generator} {version} · model: {model} · seed: {seed} · created: {created}",
     },
     "ru": {
@@ -112,6 +115,9 @@ STRINGS = {
         "mark_warning": "⚠️ В метаданных сказано, что водяной знак встроен, но его нет: "
                         "содержимое изменили.",
         "no_file": "Сначала загрузите файл.",
+        "c2pa_line": "Подписанный манифест C2PA: **{state}**{ai}.",
+        "c2pa_ai": " (объявляет содержимое сгенерированным ИИ)",
+        "status_c2pa": "✅ **Файл сделан genlab**: так сказано в его подписанном манифесте C2PA.",
         "record": "Генератор: {generator} {version} · модель: {model} · сид: {seed} · создан: {created}",
     },
 }
@@ -212,12 +218,18 @@ def verify_view(path, lang: str = "en"):
                         model=rec.get("model"), seed=rec.get("seed"), created=rec.get("created")))
         if "warning" in report:
             lines.append(tr("mark_warning"))
+    elif status == "genlab C2PA manifest found":
+        lines = [tr("status_c2pa")]
     elif status.startswith("genlab watermark"):
         lines = [tr("status_mark_only") + f" ({detail})"]
     elif status.startswith("SDXL"):
         lines = [tr("status_sdxl")]
     else:
         lines = [tr("status_none") + (f" ({detail})" if mark.get("checked") else "")]
+    signed = report.get("c2pa", {})
+    if signed.get("found"):
+        lines.append(tr("c2pa_line", state=signed.get("validation_state"),
+                        ai=tr("c2pa_ai") if signed.get("ai_generated") else ""))
     report = {**report, "file": path.name}
     return "\n\n".join(lines), report
 
