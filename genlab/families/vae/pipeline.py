@@ -205,7 +205,10 @@ def save_result_audio(result: AudioResult, path, *, which: str = "reconstruction
     from genlab.provenance import record, save_audio
 
     wave = result.reconstruction if which == "reconstruction" else result.original
-    rec = record(model=result.model, seed=result.seed, kind=f"audio-vae-{result.kind}",
+    from genlab.families.vae.pretrained import DEFAULT_REVISION, REPO_ID
+
+    revision = DEFAULT_REVISION if result.model == REPO_ID else None
+    rec = record(model=result.model, seed=result.seed, kind=f"audio-vae-{result.kind}", revision=revision,
                  params={k: v for k, v in {**result.params, **result.summary()}.items()
                          if isinstance(v, (int, float, str)) and k not in ("model", "seed")})
     return save_audio(wave.T, result.sample_rate, path, rec)
