@@ -33,8 +33,8 @@ def trained_dir(tmp_path_factory):
     from genlab.data.text import shakespeare
     from genlab.families.autoregressive.train import TrainConfig, train
 
-    cfg = TrainConfig(n_layer=1, n_head=2, n_embd=32, block_size=32, batch_size=8, lr=3e-3, warmup_steps=5,
-                      max_steps=30, eval_every=15, eval_windows=16)
+    cfg = TrainConfig(n_layer=1, n_head=2, n_embd=32, block_size=32, batch_size=8, lr=1e-2, warmup_steps=5,
+                      max_steps=80, eval_every=40, eval_windows=16)
     out = tmp_path_factory.mktemp("ar")
     train(cfg, out, text=shakespeare()[:200_000], log=lambda line: None)
     return out / "best"

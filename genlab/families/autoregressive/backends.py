@@ -7,7 +7,9 @@ its chat template).  ``load_text_model("lab" | path | "Qwen/Qwen3-VL-2B-Instruct
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import sys
 import json
 import threading
 from dataclasses import dataclass
@@ -83,7 +85,8 @@ def load_char_lm(path: str | Path):
     if not (path / "model.safetensors").is_file():
         raise FileNotFoundError(f"model: no lab language model in {path} (expected config.json + "
                                 "model.safetensors; train one with `genlab train autoregressive`)")
-    return CharLM.load_lab(path)
+    with contextlib.redirect_stdout(sys.stderr):  # huggingface_hub prints a note; stdout is the text
+        return CharLM.load_lab(path)
 
 
 @functools.lru_cache(maxsize=4)
@@ -98,7 +101,9 @@ def load_text_model(model: str = "lab", allow_download: bool = False) -> TextMod
         return _lab_text_model(load_char_lm(lab_model_path()), "lab")
     path = Path(model)
     if path.is_dir():
-        config = json.loads((path / "config.json").read_text()) if (path / "config.json").is_file() else {}
+        if not (path / "config.json").is_file():
+            raise FileNotFoundError(f"model: {path} has no config.json: it is not a saved model folder")
+        config = json.loads((path / "config.json").read_text())
         if "vocab" in config:  # a CharLM folder
             return _lab_text_model(load_char_lm(path), str(path))
         lm, processor = load_qwen(str(path), revision=None)

@@ -1,0 +1,49 @@
+"""The Qwen3-VL backend, offline, on a tiny random Qwen3-VL of the real architecture."""
+
+import pytest
+
+from genlab.families.autoregressive.backends import load_text_model
+from genlab.families.autoregressive.generation import SamplingOptions
+from genlab.families.autoregressive.pretrained import QWEN_ID, QWEN_REVISION, chat_inputs, load_qwen
+
+PROMPT = "Кратко (5–7 предложений): чем диффузия концептуально отличается от GAN?"
+
+
+def test_revision_is_pinned():
+    assert len(QWEN_REVISION) == 40 and int(QWEN_REVISION, 16) >= 0
+
+
+def test_missing_weights_give_a_clear_message(tmp_path, monkeypatch):
+    monkeypatch.setenv("HF_HOME", str(tmp_path))
+    with pytest.raises(FileNotFoundError, match="not in the local Hugging Face cache.*--model lab"):
+        load_qwen(QWEN_ID)
+
+
+def test_chat_template_wraps_the_prompt_as_a_user_message(tiny_qwen_dir):
+    model = load_text_model(str(tiny_qwen_dir))
+    assert model.is_chat and type(model.lm).__name__ == "Qwen3VLForConditionalGeneration"
+    ids = chat_inputs(model.processor, PROMPT)["input_ids"][0].tolist()
+    text = model.tokenizer.decode(ids, skip_special_tokens=False)
+    assert text == f"<|im_start|>user\n{PROMPT}<|im_end|>\n<|im_start|>assistant\n"
+
+
+def test_tiny_qwen_streams_through_the_same_path(tiny_qwen_dir):
+    model = load_text_model(str(tiny_qwen_dir))
+    options = SamplingOptions(max_new_tokens=16, temperature=1.0, top_p=0.9, seed=3)
+    *pieces, result = model.stream(PROMPT, options)
+    assert "".join(pieces) == result.text
+    assert result.text == model.generate(PROMPT, options).text
+    assert 1 <= len(result.token_ids) <= 16 and result.logits.shape[0] == len(result.token_ids)
+
+
+def test_tiny_qwen_scores_text_exactly(tiny_qwen_dir):
+    import torch
+
+    model = load_text_model(str(tiny_qwen_dir))
+    score = model.score("Diffusion models denoise step by step.")
+    ids = [model.tokenizer.bos_token_id] + score.token_ids
+    with torch.no_grad():
+        logits = model.lm(input_ids=torch.tensor([ids])).logits[0, :-1]
+    reference = torch.log_softmax(logits.float(), -1)[torch.arange(len(ids) - 1), ids[1:]].sum()
+    assert score.log_prob == pytest.approx(float(reference), abs=1e-3)
+    assert "".join(score.tokens) == score.text
