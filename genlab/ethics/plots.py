@@ -13,7 +13,7 @@ LABELS = {
            "freq_title": "Generated frequency of the rare group",
            "ll": "fit lost: E log p*(x) - E log q(x) on held-out\noriginal data (nats/point, ~KL(p*||q); in brackets: E log q)",
            "ll_title": "What it costs in fit", "true": "true density p*",
-           "price": "least possible at the target: KL(Bern(data) || Bern(target))",
+           "price": "least possible at the target: KL(Bern(p) || Bern(t))",
            "group_a": "group A", "group_b": "group B (rare)"},
     "ru": {"none": "без мер", "reweight": "перевзвешивание", "filter": "фильтрация",
            "constrain": "ограничение\n(квота)", "postprocess": "пост-\nобработка",
@@ -21,7 +21,7 @@ LABELS = {
            "freq_title": "Частота редкой группы в сэмплах",
            "ll": "потеря подгонки: E log p*(x) - E log q(x) на отложенных\nисходных данных (нат/точку, ~KL(p*||q); в скобках: E log q)",
            "ll_title": "Цена в качестве подгонки", "true": "истинная плотность p*",
-           "price": "минимум при целевой частоте: KL(Bern(данные) || Bern(цель))",
+           "price": "минимум при целевой доле: KL(Bern(p) || Bern(t))",
            "group_a": "группа A", "group_b": "группа B (редкая)"},
 }
 
@@ -54,7 +54,7 @@ def frequency_and_fit(exp, lang: str = "en"):
     for x, v, ll in zip(xs, lost, lls):
         ax2.text(x, v, f"{v:.2f}\n({ll:.2f})", ha="center", va="bottom", fontsize=8)
     ax2.axhline(exp.price, color="#C44E52", ls=":", lw=1.5, label=f"{t['price']} ({exp.price:.2f})")
-    ax2.legend(fontsize=8, loc="upper left")
+    ax2.legend(fontsize=7, loc="upper left")
     ax2.set_xticks(xs, [t[r] for r in names], fontsize=8, rotation=15)
     ax2.set_ylim(0, max(lost + [exp.price, 0.05]) * 1.45)
     ax2.set_ylabel(t["ll"], fontsize=8)

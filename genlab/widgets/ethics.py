@@ -62,7 +62,7 @@ def ethics(lang: str = "en"):
                            style=style)
     n_train = W.IntSlider(value=2000, min=500, max=5000, step=100, description=tr("n_train"),
                           style=style)
-    seed = W.BoundedIntText(value=0, min=0, max=2**31 - 1, description=tr("seed"), style=style)
+    seed = W.BoundedIntText(value=0, min=0, max=2**31 - 1, description=tr("seed_label"), style=style)
     run_btn = W.Button(description=tr("run"), button_style="primary")
     bias_out = W.Output()
     last = {}          # the latest results, per widget instance (for tests and code users)

@@ -30,7 +30,7 @@ STRINGS = {
                       "(The flow trains 3 times: about 10-40 s on a shared 2-core CPU.)",
         "model": "Model", "model_gmm": "Gaussian mixture (EM)", "model_flow": "Normalising flow (RealNVP)",
         "minority": "Fraction of group B in the data", "target": "Target fraction of B (fairness rule)",
-        "n_train": "Training points", "run": "Run the experiment",
+        "n_train": "Training points", "run": "Run the experiment", "seed_label": "Seed",
         "freq_plot": "Generated frequency and fit", "samples_plot": "Samples of each remedy",
         "table": "Numbers",
         "col_remedy": "remedy", "col_freq": "fraction of B", "col_ll": "E log q (original data)",
@@ -81,7 +81,7 @@ STRINGS = {
                       "оценивается. (Поток обучается 3 раза: около 10–40 с на общем 2-ядерном CPU.)",
         "model": "Модель", "model_gmm": "Гауссова смесь (EM)", "model_flow": "Нормализующий поток (RealNVP)",
         "minority": "Доля группы B в данных", "target": "Целевая доля B (правило fairness)",
-        "n_train": "Обучающих точек", "run": "Запустить эксперимент",
+        "n_train": "Обучающих точек", "run": "Запустить эксперимент", "seed_label": "Сид",
         "freq_plot": "Частота в сэмплах и качество подгонки", "samples_plot": "Сэмплы каждой меры",
         "table": "Числа",
         "col_remedy": "мера", "col_freq": "доля B", "col_ll": "E log q (исходные данные)",
@@ -302,7 +302,7 @@ def render(lang: str) -> None:
             target = gr.Slider(0.05, 0.95, value=0.5, step=0.01, label=tr("target"))
         with gr.Row():
             n_train = gr.Slider(500, 5000, value=2000, step=100, label=tr("n_train"))
-            seed = gr.Number(value=0, precision=0, minimum=0, label=tr("seed"))
+            seed = gr.Number(value=0, precision=0, minimum=0, label=tr("seed_label"))
             run_btn = gr.Button(tr("run"), variant="primary", elem_id="ethics-bias-run")
         summary = gr.Markdown(elem_id="ethics-bias-summary")
         freq_plot = gr.Plot(label=tr("freq_plot"))
