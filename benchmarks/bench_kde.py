@@ -52,6 +52,13 @@ def main():
     args = parser.parse_args()
     from threadpoolctl import threadpool_limits
 
+    # load every BLAS before limiting threads: threadpoolctl limits only libraries already loaded
+    import scipy.linalg  # noqa: F401
+    import scipy.stats  # noqa: F401
+    import sklearn.mixture  # noqa: F401
+
+    import genlab.classic.em  # noqa: F401
+
     rows = []
     with threadpool_limits(limits=args.threads):
         for n in (1_000, 100_000, 1_000_000):

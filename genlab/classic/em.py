@@ -133,15 +133,22 @@ def _n_features(d: int) -> int:
 
 def sufficient_statistics(x: np.ndarray) -> np.ndarray:
     """T(x) = (x_i x_j for i <= j in np.triu_indices order, x, 1) for each row: (n, p)."""
+    return _statistics_t(x).T
+
+
+def _statistics_t(x: np.ndarray) -> np.ndarray:
+    """T(x) stored transposed, (p, n): each statistic is one contiguous row, so building it is d
+    vectorised products of contiguous rows (no strided writes, no loop over points)."""
     n, d = x.shape
     q = d * (d + 1) // 2
-    phi = np.empty((n, _n_features(d)), dtype=x.dtype)
-    col = 0
-    for i in range(d):  # d vectorised products; no loop over points
-        phi[:, col: col + d - i] = x[:, i: i + 1] * x[:, i:]
-        col += d - i
-    phi[:, q: q + d] = x
-    phi[:, -1] = 1.0
+    xt = np.ascontiguousarray(x.T)                      # (d, n)
+    phi = np.empty((_n_features(d), n), dtype=x.dtype)
+    row = 0
+    for i in range(d):
+        np.multiply(xt[i], xt[i:], out=phi[row: row + d - i])
+        row += d - i
+    phi[q: q + d] = xt
+    phi[-1] = 1.0
     return phi
 
 
@@ -176,30 +183,31 @@ class _Sweeper:
         p = _n_features(d)
         self.block = int(max(256, min(n, 2**20 // p)))
         cache = n * p * x.itemsize <= cache_mb * 2**20
-        self.cached = ([sufficient_statistics(x[s: s + self.block]) for s in range(0, n, self.block)]
+        self.cached = ([_statistics_t(x[s: s + self.block]) for s in range(0, n, self.block)]
                        if cache else None)
 
     def blocks(self):
+        """T(x) of each block of rows, transposed: (p, b)."""
         if self.cached is not None:
             yield from self.cached
         else:
             for s in range(0, self.x.shape[0], self.block):
-                yield sufficient_statistics(self.x[s: s + self.block])
+                yield _statistics_t(self.x[s: s + self.block])
 
     def sweep(self, eta: np.ndarray, want_stats: bool = True):
-        eta = eta.astype(self.x.dtype, copy=False)
+        eta_t = np.ascontiguousarray(eta.T, dtype=self.x.dtype)   # (K, p)
         total_ll = 0.0
-        stats = np.zeros((eta.shape[1], eta.shape[0]), dtype=np.float64) if want_stats else None
-        for phi in self.blocks():
-            log_joint = phi @ eta                                # (b, K): E-step, one GEMM
-            top = log_joint.max(axis=1, keepdims=True)
+        stats = np.zeros(eta_t.shape, dtype=np.float64) if want_stats else None
+        for phi_t in self.blocks():
+            log_joint = eta_t @ phi_t                            # (K, b): E-step, one GEMM
+            top = log_joint.max(axis=0)
             np.subtract(log_joint, top, out=log_joint)
             np.exp(log_joint, out=log_joint)
-            norm = log_joint.sum(axis=1, keepdims=True)
+            norm = log_joint.sum(axis=0)
             total_ll += float(np.sum(np.log(norm)) + np.sum(top))
             if want_stats:
                 log_joint /= norm                                # responsibilities r_ik
-                stats += log_joint.T @ phi                       # M-step sums, one GEMM
+                stats += log_joint @ phi_t.T                     # M-step sums, one GEMM
         return total_ll, stats
 
 
