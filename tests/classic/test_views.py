@@ -178,3 +178,14 @@ def test_mixture_cli(tmp_path):
     assert res.exit_code == 2 and "--data" in res.output
     res = runner.invoke(app, ["train", "mixture", "--damping", "0", "--out", str(tmp_path / "x")])
     assert res.exit_code == 2 and "damping" in res.output
+
+
+def test_widget_and_figure_texts_are_translated():
+    import importlib
+
+    for name in ("genlab.widgets.probability", "genlab.widgets.discriminative"):
+        strings = importlib.import_module(name).STRINGS
+        assert set(strings["en"]) == set(strings["ru"])
+    for tab in (prob, disc):
+        en, ru = tab._fig_text("en"), tab._fig_text("ru")
+        assert set(en) == set(ru) and all(ru[k] for k in ru)
