@@ -18,7 +18,7 @@ $(VENV)/.installed-app: pyproject.toml constraints.txt requirements-data.txt | $
 	touch $@
 
 $(VENV)/.installed-dev: $(VENV)/.installed-app
-	$(PIP) install -q -c constraints.txt -e ".[app,audio,pretrained,dev]"
+	$(PIP) install -q -c constraints.txt -e ".[app,audio,pretrained,c2pa,dev]"
 	touch $@
 
 install: $(VENV)/.installed-app
