@@ -64,7 +64,9 @@ def test_class_controls():
     assert len(tab.class_choices("biggan-deep-256")) == 1000
     a, b = tab.random_class("lab", seed=1)
     assert a == b and 0 <= a <= 9
-    assert tab.sync_class(4) == 4
+    assert tab.sync_class(4) == 4 and tab.sync_class(999, "biggan-deep-256") == 999
+    with pytest.raises(InputError, match="class"):
+        tab.sync_class(10, "lab")
 
 
 def test_log_prob_answer_explains_no_density(tiny_lab):

@@ -148,12 +148,10 @@ def class_choices(model: str = "lab") -> list[tuple[str, int]]:
 
 
 def on_model_change(model: str):
-    """New class list and index range for the chosen model: (dropdown update, number update)."""
+    """New class list for the chosen model, class reset to 0: (dropdown update, index)."""
     import gradio as gr
 
-    choices = class_choices(model)
-    return (gr.update(choices=choices, value=0),
-            gr.update(value=0, maximum=len(choices) - 1))
+    return gr.update(choices=class_choices(model), value=0), 0
 
 
 def random_class(model: str = "lab", seed=None) -> tuple[int, int]:
@@ -166,11 +164,11 @@ def random_class(model: str = "lab", seed=None) -> tuple[int, int]:
     return c, c
 
 
-def sync_class(value) -> int:
-    """Copy a class index between the index box and the dropdown."""
+def sync_class(value, model: str = "lab") -> int:
+    """Copy a class index between the index box and the dropdown, checked against the model."""
     if value is None:
         raise InputError("class", "not_number", value="None")
-    return check_int("class", value, 0)
+    return check_int("class", value, 0, len(class_choices(model)) - 1)
 
 
 def generate(model: str = "lab", class_id=0, n=8, truncation=1.0, seed=-1, lang: str = "en"):
@@ -280,8 +278,8 @@ def render(lang: str) -> None:
         with gr.Column(scale=2):
             model = gr.Radio([(m, m) for m in pipeline.MODELS], value="lab", label=tr("model"))
             with gr.Row():
-                class_id = gr.Number(0, precision=0, minimum=0, maximum=9, label=tr("class_id"),
-                                     elem_id="gan-class-id")
+                # no minimum/maximum here: genlab checks the range and names the parameter
+                class_id = gr.Number(0, precision=0, label=tr("class_id"), elem_id="gan-class-id")
                 class_name = gr.Dropdown(class_choices("lab"), value=0, label=tr("class_name"),
                                          filterable=True, elem_id="gan-class-name")
             random_btn = gr.Button(tr("random_class"), size="sm", elem_id="gan-random-class")
@@ -295,8 +293,8 @@ def render(lang: str) -> None:
             info = gr.Markdown(elem_id="gan-info")
 
     model.change(safe(on_model_change), [model], [class_name, class_id])
-    class_name.input(safe(sync_class), [class_name], [class_id])
-    class_id.input(safe(sync_class), [class_id], [class_name])
+    class_name.input(safe(sync_class), [class_name, model], [class_id])
+    class_id.input(safe(sync_class), [class_id, model], [class_name])
     random_btn.click(safe(random_class), [model], [class_id, class_name])
     go.click(safe(functools.partial(generate, lang=lang)), [model, class_id, n, truncation, seed],
              [grid_out, info])
@@ -312,8 +310,8 @@ def render(lang: str) -> None:
                             label=tr("interp_mode"))
             steps = gr.Slider(2, 16, value=8, step=1, label=tr("steps"))
         with gr.Row():
-            class_a = gr.Number(3, precision=0, minimum=0, maximum=9, label=tr("class_a"))
-            class_b = gr.Number(8, precision=0, minimum=0, maximum=9, label=tr("class_b"))
+            class_a = gr.Number(3, precision=0, label=tr("class_a"))
+            class_b = gr.Number(8, precision=0, label=tr("class_b"))
             seed_a = gr.Number(0, precision=0, label=tr("seed_a"))
             seed_b = gr.Number(1, precision=0, label=tr("seed_b"))
         interp_btn = gr.Button(tr("interp_run"), elem_id="gan-interp")
