@@ -174,8 +174,9 @@ def natural_parameters(params: MixtureParams, *, param: str = "covariances") -> 
     return np.concatenate([quad_coef, prec_mu, const[:, None]], axis=1).T  # (p, K)
 
 
-class _Sweeper:
-    """One pass over the (centred) data in row blocks: log-likelihood and sum_i r_ik T(x_i)."""
+class _FeatureSweeper:
+    """One pass over the (centred) data in row blocks: log-likelihood and sum_i r_ik T(x_i),
+    each block's E-step and M-step sums as one GEMM on the sufficient statistics T(x)."""
 
     def __init__(self, x: np.ndarray, cache_mb: float = 1024.0):
         self.x = x
@@ -194,7 +195,8 @@ class _Sweeper:
             for s in range(0, self.x.shape[0], self.block):
                 yield _statistics_t(self.x[s: s + self.block])
 
-    def sweep(self, eta: np.ndarray, want_stats: bool = True):
+    def sweep(self, params: MixtureParams, want_stats: bool = True):
+        eta = natural_parameters(params, param="covariances (try a larger reg_covar)")
         eta_t = np.ascontiguousarray(eta.T, dtype=self.x.dtype)   # (K, p)
         total_ll = 0.0
         stats = np.zeros(eta_t.shape, dtype=np.float64) if want_stats else None
@@ -209,6 +211,66 @@ class _Sweeper:
                 log_joint /= norm                                # responsibilities r_ik
                 stats += log_joint @ phi_t.T                     # M-step sums, one GEMM
         return total_ll, stats
+
+
+class _DirectSweeper:
+    """The same pass computed from x itself: for few components in many dimensions T(x) has
+    d(d+1)/2 columns to read for only K outputs, and whitening x with each Cholesky factor is
+    cheaper. E-step: one GEMM x @ [U_1 .. U_K] (Sigma_k^{-1} = U_k U_k^T); M-step sums: one GEMM
+    x^T [r_1 x, .., r_K x]."""
+
+    def __init__(self, x: np.ndarray, n_components: int):
+        self.x = x
+        n, d = x.shape
+        self.block = int(max(256, min(n, 2**20 // (n_components * d))))
+
+    def sweep(self, params: MixtureParams, want_stats: bool = True):
+        x = self.x
+        n, d = x.shape
+        k_total = params.n_components
+        covs = np.asarray(params.covariances, dtype=np.float64)
+        try:
+            chol = np.linalg.cholesky(covs)
+        except np.linalg.LinAlgError:
+            raise InputError("covariances (try a larger reg_covar)", "singular") from None
+        prec_chol = np.swapaxes(np.linalg.solve(chol, np.broadcast_to(np.eye(d), covs.shape)), 1, 2)
+        u_all = np.concatenate(list(prec_chol), axis=1).astype(x.dtype)        # (d, K d)
+        shift = np.einsum("ki,kij->kj", np.asarray(params.means, np.float64), prec_chol)  # (K, d)
+        log_det = 2.0 * np.log(np.diagonal(chol, axis1=1, axis2=2)).sum(axis=1)
+        with np.errstate(divide="ignore"):
+            const = np.log(np.asarray(params.weights, np.float64)) - 0.5 * (d * LOG_2PI + log_det)
+        iu, ju = np.triu_indices(d)
+        q = iu.size
+        total_ll = 0.0
+        stats = np.zeros((k_total, _n_features(d))) if want_stats else None
+        for s in range(0, n, self.block):
+            xb = x[s: s + self.block]
+            z = (xb @ u_all).reshape(len(xb), k_total, d) - shift              # (b, K, d)
+            log_joint = const - 0.5 * np.einsum("bkd,bkd->bk", z, z)            # (b, K)
+            top = log_joint.max(axis=1, keepdims=True)
+            resp = np.exp(log_joint - top)
+            norm = resp.sum(axis=1, keepdims=True)
+            total_ll += float(np.sum(np.log(norm)) + np.sum(top))
+            if want_stats:
+                resp /= norm
+                weighted = (resp[:, :, None] * xb[:, None, :]).reshape(len(xb), k_total * d)
+                sum_xx = (xb.T @ weighted).reshape(d, k_total, d).transpose(1, 0, 2)  # (K, d, d)
+                stats[:, :q] += sum_xx[:, iu, ju]
+                stats[:, q: q + d] += resp.T @ xb
+                stats[:, -1] += resp.sum(axis=0)
+        return total_ll, stats
+
+
+ENGINES = ("auto", "features", "direct")
+
+
+def _make_sweeper(x: np.ndarray, n_components: int, engine: str, cache_mb: float):
+    """"features" unless there are few components for the dimension (4 K < d): measured in
+    benchmarks/bench_em.py, T(x)'s d(d+1)/2 columns then cost more to read than they save."""
+    check_choice("engine", engine, ENGINES)
+    if engine == "auto":
+        engine = "direct" if 4 * n_components < x.shape[1] else "features"
+    return _DirectSweeper(x, n_components) if engine == "direct" else _FeatureSweeper(x, cache_mb)
 
 
 def m_step(stats: np.ndarray, n: int, d: int, reg_covar: float, dtype) -> MixtureParams:
@@ -243,7 +305,7 @@ def _check_em_args(n_components, n_iter, tol, reg_covar, damping):
 def em_fit(x, n_components: int = 2, *, init: str = "pca_split", labels=None,
            initial: MixtureParams | None = None, n_iter: int = 100, tol: float = 1e-6,
            reg_covar: float = 1e-6, damping: float = 1.0, early_stop: bool = True, seed=0,
-           cache_mb: float = 1024.0, callback=None) -> EMHistory:
+           cache_mb: float = 1024.0, engine: str = "auto", callback=None) -> EMHistory:
     """Fit a K-component full-covariance Gaussian mixture by EM and return its history.
 
     Parameters
@@ -258,6 +320,9 @@ def em_fit(x, n_components: int = 2, *, init: str = "pca_split", labels=None,
     damping : a in (0, 1]; theta <- (1 - a) theta + a theta_EM
     early_stop : when False, runs all n_iter iterations (for demonstrations)
     seed : for the random inits
+    cache_mb : keep T(x) in memory up to this size (else rebuilt block by block per iteration)
+    engine : "features" (GEMMs on T(x)), "direct" (GEMMs on x), or "auto" (by K and d); the
+        same numbers either way, to round-off
     callback : called as callback(t, log_likelihood) after each E-step (progress bars)
 
     Returns
@@ -282,14 +347,13 @@ def em_fit(x, n_components: int = 2, *, init: str = "pca_split", labels=None,
                              got=f"K={params.n_components}, d={params.dim}")
 
     center = x.mean(axis=0)
-    sweeper = _Sweeper(x - center, cache_mb)
+    sweeper = _make_sweeper(x - center, n_components, engine, cache_mb)
     history = {"w": [], "mu": [], "cov": [], "ll": []}
     prev_ll = -np.inf
     converged = False
     for t in range(n_iter + 1):
         centred = MixtureParams(params.weights, params.means - center, params.covariances)
-        eta = natural_parameters(centred, param="covariances (try a larger reg_covar)")
-        ll, stats = sweeper.sweep(eta, want_stats=t < n_iter)
+        ll, stats = sweeper.sweep(centred, want_stats=t < n_iter)
         for key, value in zip(("w", "mu", "cov", "ll"),
                               (params.weights, params.means, params.covariances, ll)):
             history[key].append(np.array(value, copy=True))

@@ -19,12 +19,14 @@ def blobs(n, d, k, seed=0):
     return centres[z] + rng.normal(size=(n, d)) @ rng.normal(size=(d, d)) * 0.5 + 5.0
 
 
-@pytest.mark.parametrize("n,d,k", [(500, 1, 2), (800, 2, 3), (1500, 8, 5), (3000, 16, 8), (400, 3, 1)])
-def test_matches_sklearn_to_1e8_in_log_likelihood(n, d, k):
+@pytest.mark.parametrize("engine", ["features", "direct"])
+@pytest.mark.parametrize("n,d,k", [(500, 1, 2), (800, 2, 3), (1500, 8, 5), (3000, 16, 8), (400, 3, 1),
+                                   (2000, 24, 2)])
+def test_matches_sklearn_to_1e8_in_log_likelihood(n, d, k, engine):
     x = blobs(n, d, k, seed=d + k)
     init = initial_params(x, k, "random", rng=np.random.default_rng(0))
     iters = 15
-    ours = em_fit(x, k, initial=init, n_iter=iters, early_stop=False, reg_covar=1e-6)
+    ours = em_fit(x, k, initial=init, n_iter=iters, early_stop=False, reg_covar=1e-6, engine=engine)
     ref = GaussianMixture(k, covariance_type="full", max_iter=iters, tol=0.0, reg_covar=1e-6,
                           weights_init=init.weights, means_init=init.means,
                           precisions_init=np.linalg.inv(init.covariances))
@@ -77,11 +79,16 @@ def test_float32_works_and_agrees_with_float64():
     np.testing.assert_allclose(h32.means[-1], h64.means[-1], atol=0.05)
 
 
-def test_blocked_sweep_without_cache_is_identical():
+def test_blocked_sweep_without_cache_and_engines_agree():
     x = blobs(3000, 5, 3, seed=7)
     a = em_fit(x, 3, n_iter=10, early_stop=False, seed=0)
     b = em_fit(x, 3, n_iter=10, early_stop=False, seed=0, cache_mb=0)
+    c = em_fit(x, 3, n_iter=10, early_stop=False, seed=0, engine="direct")
     np.testing.assert_allclose(a.log_likelihood, b.log_likelihood, rtol=1e-12)
+    np.testing.assert_allclose(a.log_likelihood, c.log_likelihood, rtol=1e-12)
+    np.testing.assert_allclose(a.covariances, c.covariances, rtol=1e-9, atol=1e-12)
+    with pytest.raises(InputError, match="engine"):
+        em_fit(x, 3, engine="gpu")
 
 
 def test_bad_input_names_the_parameter():
