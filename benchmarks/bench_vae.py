@@ -1,5 +1,6 @@
 """VAE benchmark: speed of genlab's Oobleck against a torch weight_norm reference, the audio VAE's
-real-time factor, its held-out quality, and ELBO <= IWAE <= log p(x) on the linear-Gaussian VAE.
+real-time factor, its held-out quality, ELBO <= IWAE <= log p(x) on the linear-Gaussian VAE, the
+shipped toy VAEs' ELBO and IWAE_K, and the digit VAE's held-out ELBO.
 
     python benchmarks/bench_vae.py [--json]      (or: genlab bench vae [--json])
 
@@ -94,6 +95,14 @@ def main(as_json: bool = False) -> dict:
             "elbo": float(lin.elbo(pts, n_samples=200).mean()),
             **{f"iwae_{k}": float(lin.iwae(pts, k=k).mean()) for k in (1, 10, 100, 1000)},
             "exact_log_p": float(lin.exact_log_prob(pts).mean())}
+    from genlab.data.toy2d import load_toy
+    from genlab.families.vae.image_vae import DigitVAE, evaluate_digit_vae
+    from genlab.families.vae.toy_vae import bounds_table, load_toy_vae
+
+    results["toy_vae_bounds_nats"] = {name: bounds_table(load_toy_vae(name), load_toy(name, 2000, seed=1))
+                                      for name in ("moons", "rings", "eight_gaussians", "checkerboard", "spiral")}
+    digits_dir = pipeline.ASSET_DIR.parent / "vae-digits"
+    results["digit_vae_heldout"] = evaluate_digit_vae(DigitVAE.load_lab(digits_dir))
     if as_json:
         print(json.dumps(results, indent=2))
     else:
