@@ -96,3 +96,26 @@ def test_imagenet_class_names():
     names = pretrained.imagenet_class_names()
     assert len(names) == 1000 and names[0] == "tench" and names[207] == "golden retriever"
     assert names[999] == "toilet tissue"
+
+
+def test_cli_and_tab_use_the_same_biggan_path(tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from genlab.app.tabs import gan as tab
+    from genlab.cli import app
+    from genlab.provenance import read_provenance
+
+    folder, _ = tiny_folder(tmp_path)
+    out = tmp_path / "biggan.png"
+    r = CliRunner().invoke(app, ["sample", "gan", "--model", "biggan-deep-256", "--weights", str(folder),
+                                 "--class", "golden retriever", "-n", "2", "--truncation", "0.4",
+                                 "--seed", "3", "--out", str(out)])
+    assert r.exit_code == 0, r.output
+    rec = read_provenance(out)
+    assert rec["model"] == "biggan-deep-256" and rec["params"]["class_id"] == 207
+    assert rec["revision"].startswith("pytorch-pretrained-biggan==")
+    # without weights on this machine, the tab says so by name instead of downloading
+    monkeypatch.setenv("PYTORCH_PRETRAINED_BIGGAN_CACHE", str(tmp_path / "empty"))
+    pretrained.load_biggan.cache_clear()
+    with pytest.raises(InputError, match="not on this machine"):
+        tab.generate("biggan-deep-256", 207, 2, 0.4, 0)

@@ -149,7 +149,12 @@ def interpolate(mode: str = "seeds", *, class_a=0, class_b=1, seed_a=0, seed_b=1
 def provenance(req: Request, kind: str = "image") -> dict:
     from genlab.provenance import record
 
-    name = "genlab/gan-mnist" if req.model == LAB else req.model
-    return record(model=name, seed=req.seed, kind=kind,
+    if req.model == LAB:
+        name, revision = "genlab/gan-mnist", None
+    else:
+        from genlab.families.gan.pretrained import revision as library_revision
+
+        name, revision = req.model, library_revision()
+    return record(model=name, seed=req.seed, kind=kind, revision=revision,
                   params={"class": class_names(req.model)[req.class_id], "class_id": req.class_id,
                           "n": req.n, "truncation": req.truncation})
