@@ -139,16 +139,17 @@ def generate_stream(model_name, prompt, temperature, top_p, max_tokens, top_k, r
                     session, lang="en"):
     """Yield (text so far, statistics, token view, session) while the model writes.
 
-    A new stop flag is made for every run and stored in the session before the first token, so
-    the Stop button of this user (and only this user) stops this run.
+    The session's stop flag (made per user when the page loads) is cleared at the start, so the
+    Stop button of this user (and only this user) stops this run.
     """
     from genlab.families.autoregressive.scoring import generation_probabilities
 
     tr = Translator(STRINGS, lang)
     options = _options(temperature, top_p, max_tokens, top_k, repetition_penalty, seed)
     text_model = _load(model_name)
-    session = dict(session or {})
-    session["stop"] = StopEvent()
+    session = dict(session) if session else new_session()
+    session["stop"] = session.get("stop") or StopEvent()  # made when the page loaded: Stop can reach it
+    session["stop"].clear()
     session["score"] = None
     text = ""
     yield text, "", [], session
@@ -229,7 +230,7 @@ def render(lang: str) -> None:
 
     tr = Translator(STRINGS, lang)
     wrap = user_errors(lang)
-    session = gr.State(None)
+    session = gr.State(new_session)  # called per page load: one stop flag per user
     gr.Markdown(tr("about"))
     with gr.Row():
         with gr.Column(scale=2):
