@@ -7,6 +7,10 @@
   with per-mode coverage (mode collapse made visible).
 * ``train``: hinge-loss training with spectral norm (``genlab train gan``).
 * ``pretrained``: the lecture's BigGAN-deep-256 through pytorch_pretrained_biggan.
+* ``pipeline``: what the views call (checked requests, grids, interpolation strips, provenance);
+  ``evaluate``: class accuracy, diversity and Frechet distance with genlab's digits classifier;
+  ``figures``: the toy GAN's decision field and the truncation sweep; ``card``: the model card;
+  ``cli``: ``genlab train|sample|eval gan``.
 
 A GAN has no density: ``log_prob`` raises ``NoDensityError`` explaining why.
 """
