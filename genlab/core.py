@@ -12,6 +12,8 @@ Neural lab models subclass ``LabModule``: an ``nn.Module`` saved as a folder wit
 
 from __future__ import annotations
 
+import contextlib
+import io
 from pathlib import Path
 from typing import Any, ClassVar, Literal, Protocol, runtime_checkable
 
@@ -95,7 +97,10 @@ def _torch_lab_module():
             path = Path(path)
             if not (path / "model.safetensors").is_file():
                 raise FileNotFoundError(f"model: no model.safetensors in {path}")
-            model = cls.from_pretrained(str(path), local_files_only=True)
+            # huggingface_hub prints a line to stdout on local loads; keep stdout for results
+            # (``genlab eval ... --json`` must print JSON only)
+            with contextlib.redirect_stdout(io.StringIO()):
+                model = cls.from_pretrained(str(path), local_files_only=True)
             return model.float().to(device).eval()
 
     return LabModule

@@ -78,3 +78,10 @@ def test_bound_model_points_to_elbo():
 
     with pytest.raises(NoDensityError, match="elbo"):
         Latent().log_prob([0.0])
+
+
+def test_load_prints_nothing_to_stdout(tmp_path, capsys):
+    DiagonalGaussian(dim=2).save_lab(tmp_path / "m")
+    capsys.readouterr()
+    DiagonalGaussian.load_lab(tmp_path / "m")
+    assert capsys.readouterr().out == ""
