@@ -216,8 +216,8 @@ class _FeatureSweeper:
 class _DirectSweeper:
     """The same pass computed from x itself: for few components in many dimensions T(x) has
     d(d+1)/2 columns to read for only K outputs, and whitening x with each Cholesky factor is
-    cheaper. E-step: one GEMM x @ [U_1 .. U_K] (Sigma_k^{-1} = U_k U_k^T); M-step sums: one GEMM
-    x^T [r_1 x, .., r_K x]."""
+    cheaper. Per component: E-step one GEMM x @ U_k (Sigma_k^{-1} = U_k U_k^T), M-step sums one
+    GEMM (r_k x)^T x."""
 
     def __init__(self, x: np.ndarray, n_components: int):
         self.x = x
@@ -234,7 +234,7 @@ class _DirectSweeper:
         except np.linalg.LinAlgError:
             raise InputError("covariances (try a larger reg_covar)", "singular") from None
         prec_chol = np.swapaxes(np.linalg.solve(chol, np.broadcast_to(np.eye(d), covs.shape)), 1, 2)
-        u_all = np.concatenate(list(prec_chol), axis=1).astype(x.dtype)        # (d, K d)
+        prec_chol_x = prec_chol.astype(x.dtype)
         shift = np.einsum("ki,kij->kj", np.asarray(params.means, np.float64), prec_chol)  # (K, d)
         log_det = 2.0 * np.log(np.diagonal(chol, axis1=1, axis2=2)).sum(axis=1)
         with np.errstate(divide="ignore"):
@@ -245,17 +245,19 @@ class _DirectSweeper:
         stats = np.zeros((k_total, _n_features(d))) if want_stats else None
         for s in range(0, n, self.block):
             xb = x[s: s + self.block]
-            z = (xb @ u_all).reshape(len(xb), k_total, d) - shift              # (b, K, d)
-            log_joint = const - 0.5 * np.einsum("bkd,bkd->bk", z, z)            # (b, K)
+            log_joint = np.empty((len(xb), k_total))
+            for k in range(k_total):  # few components: one (b, d) x (d, d) GEMM each
+                z = xb @ prec_chol_x[k]
+                z -= shift[k]
+                log_joint[:, k] = const[k] - 0.5 * np.einsum("ij,ij->i", z, z)
             top = log_joint.max(axis=1, keepdims=True)
             resp = np.exp(log_joint - top)
             norm = resp.sum(axis=1, keepdims=True)
             total_ll += float(np.sum(np.log(norm)) + np.sum(top))
             if want_stats:
                 resp /= norm
-                weighted = (resp[:, :, None] * xb[:, None, :]).reshape(len(xb), k_total * d)
-                sum_xx = (xb.T @ weighted).reshape(d, k_total, d).transpose(1, 0, 2)  # (K, d, d)
-                stats[:, :q] += sum_xx[:, iu, ju]
+                for k in range(k_total):  # sum_i r_ik x_i x_i^T, one GEMM per component
+                    stats[k, :q] += ((xb * resp[:, k: k + 1]).T @ xb)[iu, ju]
                 stats[:, q: q + d] += resp.T @ xb
                 stats[:, -1] += resp.sum(axis=0)
         return total_ll, stats
