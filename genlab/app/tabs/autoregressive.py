@@ -286,10 +286,12 @@ def render(lang: str) -> None:
         [output, stats, tokens_view, session])
     stop_btn.click(stop_generation, session, None, queue=False)
 
-    def pick(session_value, evt: gr.SelectData):
+    def pick(evt):
         return evt.index if isinstance(evt.index, int) else evt.index[0]
 
-    tokens_view.select(pick, session, position)
+    pick.__annotations__ = {"evt": gr.SelectData}  # a real class, not a string: gradio injects the event
+
+    tokens_view.select(pick, None, position)
     position.change(on_alternatives, [session, position], [chosen, alt_table])
     run.then(on_alternatives, [session, position], [chosen, alt_table])
     score_btn.click(on_score, [model, true_box, false_box], truth_table)
