@@ -83,12 +83,13 @@ def mixture_surface_plotly(params: MixtureParams, samples=None, *, xlim=(-5, 5),
     if samples is not None and len(samples):
         s = np.asarray(samples)
         fig.add_trace(go.Scatter3d(x=s[:, 0], y=s[:, 1], z=mixture_pdf(s, params), mode="markers",
-                                   marker=dict(size=2.5, color="crimson"), name=t["samples"]))
+                                   marker=dict(size=2, color="crimson"), name=t["samples"]))
     fig.update_layout(
         title=t["surface_title"], margin=dict(l=0, r=0, t=40, b=0), height=560,
         scene=dict(xaxis_title="x", yaxis_title="y", zaxis_title="p(x, y)",
                    zaxis=dict(range=[0, zmax * 1.08]),
-                   camera=dict(eye=dict(x=-1.3, y=-1.6, z=0.9))),
+                   aspectmode="manual", aspectratio=dict(x=1, y=1, z=0.6),
+                   camera=dict(eye=dict(x=-1.05, y=-1.3, z=0.7))),
         legend=dict(x=0.02, y=0.98))
     return fig
 
