@@ -52,17 +52,21 @@ def data_limits(x1, x2, pad: float = 0.08):
     return (lo[0] - pad * span[0], hi[0] + pad * span[0]), (lo[1] - pad * span[1], hi[1] + pad * span[1])
 
 
+def logreg_line(path: LogRegPath, t: int, xlim, ylim):
+    """Two points of the boundary w_t^T x + b_t = 0 across the plot."""
+    w, b = path.w[t], (path.b[t] if path.fit_intercept else 0.0)
+    if abs(w[1]) > 1e-12:
+        xs = np.array(xlim, dtype=float)
+        return xs, -(w[0] * xs + b) / w[1]
+    return np.array([-b / (w[0] + 1e-12)] * 2), np.array(ylim, dtype=float)
+
+
 def draw_logreg(ax, x1, x2, path: LogRegPath, t: int, xlim, ylim, text=None):
     tx = _text(text)
     t = int(np.clip(t, 0, path.n_iters))
     ax.scatter(x1[:, 0], x1[:, 1], s=14, color=C1, label=tx["class1"])
     ax.scatter(x2[:, 0], x2[:, 1], s=14, color=C2, label=tx["class2"])
-    w, b = path.w[t], (path.b[t] if path.fit_intercept else 0.0)
-    if abs(w[1]) > 1e-12:
-        xs = np.array(xlim)
-        ax.plot(xs, -(w[0] * xs + b) / w[1], color="k", linewidth=2, label=tx["lr_boundary"])
-    elif abs(w[0]) > 1e-12:
-        ax.plot([-b / w[0]] * 2, ylim, color="k", linewidth=2, label=tx["lr_boundary"])
+    ax.plot(*logreg_line(path, t, xlim, ylim), color="k", linewidth=2, label=tx["lr_boundary"])
     ax.set_xlim(*xlim)
     ax.set_ylim(*ylim)
     ax.set_title(tx["lr_title"].format(t=t), fontsize=10)
@@ -71,7 +75,7 @@ def draw_logreg(ax, x1, x2, path: LogRegPath, t: int, xlim, ylim, text=None):
 
 
 def draw_gmm(ax, x1, x2, history: EMHistory, t: int, xlim, ylim, *, n_samples: int = 250,
-             sample_seed: int = 0, show_bayes: bool = True, text=None):
+             sample_seed: int = 0, show_bayes: bool = True, text=None, lr_line=None):
     tx = _text(text)
     t = int(np.clip(t, 0, history.n_iter))
     params = history.params(t)
@@ -94,6 +98,8 @@ def draw_gmm(ax, x1, x2, history: EMHistory, t: int, xlim, ylim, *, n_samples: i
         gx, gy, p = posterior_grid(lambda pts: mixture_class_posterior(pts, params, order), xlim, ylim, 90)
         ax.contour(gx, gy, p, levels=[0.5], colors="k", linestyles="--", linewidths=1.5)
         ax.plot([], [], "k--", label=tx["bayes"])
+        if lr_line is not None:  # the discriminative boundary, for comparison
+            ax.plot(*lr_line, color="grey", linestyle=":", linewidth=1.5)
     ax.set_xlim(*xlim)
     ax.set_ylim(*ylim)
     ax.set_title(tx["gmm_title"].format(t=t), fontsize=10)
@@ -120,7 +126,8 @@ def two_paradigms(x1, x2, path: LogRegPath, history: EMHistory, t_lr: int, t_em:
         top = fig.subplots(1, 2)
     draw_logreg(top[0], x1, x2, path, t_lr, xlim, ylim, text)
     draw_gmm(top[1], x1, x2, history, t_em, xlim, ylim, n_samples=n_samples,
-             sample_seed=sample_seed, show_bayes=show_bayes, text=text)
+             sample_seed=sample_seed, show_bayes=show_bayes, text=text,
+             lr_line=logreg_line(path, int(np.clip(t_lr, 0, path.n_iters)), xlim, ylim))
     if show_curves:
         ax = axes[1][0]
         ax.plot(np.arange(path.loss.size), path.loss, color="k", linewidth=1.2)
@@ -202,13 +209,11 @@ def two_paradigms_spec(x1, x2, path: LogRegPath, history: EMHistory, t_lr: int, 
             add(panel, x=pts[:, 0], y=pts[:, 1], mode="markers", name=name, legendgroup=name,
                 showlegend=panel == 1,
                 marker={"size": 5, "color": color, "opacity": 1.0 if panel == 1 else 0.55})
-    w, b = path.w[t_lr], (path.b[t_lr] if path.fit_intercept else 0.0)
-    if abs(w[1]) > 1e-12:
-        xs = np.array(xlim)
-        line_x, line_y = xs, -(w[0] * xs + b) / w[1]
-    else:
-        line_x, line_y = np.array([-b / (w[0] + 1e-12)] * 2), np.array(ylim)
+    line_x, line_y = logreg_line(path, t_lr, xlim, ylim)
     add(1, x=line_x, y=line_y, mode="lines", name=tx["lr_boundary"], line={"color": "black", "width": 3})
+    if show_bayes:  # the discriminative boundary next to the generative one, for comparison
+        add(2, x=line_x, y=line_y, mode="lines", name=tx["lr_boundary"], showlegend=False,
+            line={"color": "grey", "width": 1.5, "dash": "dot"}, hoverinfo="skip")
 
     params = history.params(t_em)
     order = match_components_to_classes(params.means, np.stack([x1.mean(0), x2.mean(0)]))
