@@ -174,3 +174,21 @@ def test_cli_sample_input_and_prior(tiny_lab, tmp_path):
     assert sf.info(tmp_path / "z.wav").duration == pytest.approx(2.0, abs=0.01)
     res = runner.invoke(app, ["sample", "vae", "--out", str(tmp_path / "x.wav")])
     assert res.exit_code == 2 and "--input" in res.output
+
+
+def test_cli_train_small_models_and_bad_data(tmp_path):
+    from typer.testing import CliRunner
+
+    from genlab.cli import app
+    from genlab.families.vae.image_vae import DigitVAE
+    from genlab.families.vae.toy_vae import ToyVAE
+
+    runner = CliRunner()
+    res = runner.invoke(app, ["train", "vae", "--data", "moons", "--steps", "5", "--out", str(tmp_path / "t")])
+    assert res.exit_code == 0, res.output
+    assert ToyVAE.load_lab(tmp_path / "t").density == "bound"
+    res = runner.invoke(app, ["train", "vae", "--data", "digits", "--steps", "2", "--out", str(tmp_path / "d")])
+    assert res.exit_code == 0, res.output
+    assert DigitVAE.load_lab(tmp_path / "d").latent_dim == 2
+    res = runner.invoke(app, ["train", "vae", "--data", "nonsense", "--steps", "2", "--out", str(tmp_path / "x")])
+    assert res.exit_code == 2 and "--data" in res.output

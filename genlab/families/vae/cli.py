@@ -14,7 +14,6 @@ from typing import Optional
 
 import typer
 
-DATA_CHOICES = ("speech", "digits", "toy")
 
 
 def train(data: str = typer.Option("speech", help="speech (audio VAE), digits (MNIST image VAE, "
