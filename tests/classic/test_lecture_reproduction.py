@@ -71,3 +71,23 @@ def test_plain_em_is_the_lectures_gmm2_em_and_sample(clouds):
                   damping=1.0, early_stop=True)
     np.testing.assert_allclose(ours.log_likelihood, params["loglik_path"], rtol=1e-10)
     np.testing.assert_allclose(ours.params(-1).covariances, params["Sigma"], rtol=1e-9, atol=1e-11)
+
+
+def test_bad_sets_name_the_parameter(clouds):
+    from genlab.errors import InputError
+
+    x1, x2 = clouds
+    with pytest.raises(InputError, match="X2"):
+        logistic_regression_gd_path(x1, x2[:, :1])
+    with pytest.raises(InputError, match="X2"):
+        gmm2_em_history(x1, np.c_[x2, x2])
+    with pytest.raises(InputError, match="X1"):
+        logistic_regression_gd_path(x1[:1], x2)
+    with pytest.raises(InputError, match="X1"):
+        gmm2_em_history(np.r_[x1, [[np.inf, 0.0]]], x2)
+    with pytest.raises(InputError, match="lr_mode"):
+        logistic_regression_gd_path(x1, x2, lr_mode="cosine")
+    with pytest.raises(InputError, match="damping"):
+        gmm2_em_history(x1, x2, damping=0.0)
+    with pytest.raises(InputError, match="n1"):
+        create_dataset(n1=1)
