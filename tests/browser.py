@@ -132,3 +132,10 @@ def error_toasts(page) -> list[str]:
 
 def open_tab(page, title: str) -> None:
     page.get_by_role("tab", name=title).click()
+
+
+def open_app(page, url: str, timeout: float = 180_000) -> None:
+    """Open the app and wait until its tabs are there. Not "networkidle": a page with gr.State
+    keeps gradio's heartbeat stream open, so the network never goes idle."""
+    page.goto(url, wait_until="load", timeout=timeout)
+    page.get_by_role("tab").first.wait_for(timeout=timeout)

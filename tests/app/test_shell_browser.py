@@ -4,7 +4,7 @@ no request outside 127.0.0.1; screenshots go to test-artifacts/."""
 import importlib
 
 import pytest
-from browser import ARTIFACTS, browser_page, error_toasts, open_tab
+from browser import ARTIFACTS, browser_page, error_toasts, open_app, open_tab
 
 from genlab.app.tabs import SECTIONS
 
@@ -13,7 +13,7 @@ pytestmark = pytest.mark.browser
 
 def test_every_tab_in_both_languages(app_server):
     with browser_page() as (page, watch):
-        page.goto(f"{app_server}/", wait_until="networkidle")
+        open_app(page, f"{app_server}/")
         assert page.url.endswith("/en/")
         page.get_by_role("tab", name=importlib.import_module("genlab.app.tabs.probability").TITLE["en"]).wait_for()
         for lang in ("en", "ru"):

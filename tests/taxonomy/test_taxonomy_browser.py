@@ -1,7 +1,7 @@
 """The Taxonomy tab in a real browser: fit all five models and see the figure and the table."""
 
 import pytest
-from browser import ARTIFACTS, browser_page, error_toasts, open_tab
+from browser import ARTIFACTS, browser_page, error_toasts, open_app, open_tab
 
 from genlab.app.tabs import taxonomy
 
@@ -10,7 +10,7 @@ pytestmark = pytest.mark.browser
 
 def test_taxonomy_tab_fits_and_compares(app_server):
     with browser_page() as (page, watch):
-        page.goto(f"{app_server}/en/", wait_until="networkidle")
+        open_app(page, f"{app_server}/en/")
         open_tab(page, taxonomy.TITLE["en"])
         page.locator("#taxonomy-run").click()
         table = page.locator("#taxonomy-table")
