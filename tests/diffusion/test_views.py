@@ -115,3 +115,14 @@ def test_widget_builds_and_generates():
     button = next(c for c in box.children if isinstance(c, widgets.Button))
     button.click()
     assert progress.value == pytest.approx(1.0)
+
+
+@needs_digits
+def test_cli_eval_json():
+    result = runner.invoke(app, ["eval", "diffusion", "--nfe", "5", "--n-per-class", "1",
+                                 "--elbo-images", "2", "--elbo-timesteps", "5", "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output[result.output.index("{"):])
+    assert data["samples"] == 10 and 0 <= data["class_accuracy"] <= 1
+    assert np.isfinite(data["frechet_distance_vs_heldout"])
+    assert np.isfinite(data["elbo_bits_per_dim_heldout"])

@@ -125,6 +125,9 @@ def evaluate(model: str = typer.Option("lab", help="lab (shipped digits model) o
              seed: int = typer.Option(0, help="Random seed."),
              as_json: bool = typer.Option(False, "--json", help="Print results as JSON.")):
     """Class accuracy and Frechet distance of guided samples, and the ELBO in bits/dim."""
+    import torch
+
+    torch.set_num_threads(1)  # one thread: on a shared machine extra threads only spin
     from genlab.families.diffusion.evaluate import evaluate_digits
 
     name = "mnist" if model == "lab" else model

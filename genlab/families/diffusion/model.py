@@ -38,13 +38,19 @@ class DiffusionModel(LabModule):
     sampling = "iterative"
 
     # -- noise schedule -------------------------------------------------------------------
-    def _init_schedule(self, num_train_timesteps: int, beta_start: float, beta_end: float):
+    def _init_schedule(self, num_train_timesteps: int, beta_start: float, beta_end: float,
+                       thresholding: bool = False):
         from diffusers import DDPMScheduler
 
         self.schedule = {"num_train_timesteps": num_train_timesteps, "beta_schedule": "linear",
                          "beta_start": beta_start, "beta_end": beta_end,
                          "prediction_type": "epsilon", "clip_sample": False,
                          "timestep_spacing": "trailing"}
+        if thresholding:
+            # diffusers' dynamic thresholding (Imagen, Saharia et al. 2022) of the predicted x_0
+            # for pixel-space data in [-1, 1]; DDPM, DDIM, DEIS and DPM-Solver++ apply it, Euler
+            # has no such option. It stops guided samples from saturating into noise.
+            self.schedule.update(thresholding=True, sample_max_value=1.0)
         # Taken from diffusers so that training and every scheduler agree on abar_t.
         self._abar = DDPMScheduler(**self.schedule).alphas_cumprod.float()
 
@@ -196,7 +202,7 @@ class DigitDiffusion(DiffusionModel):
     def __init__(self, image_size: int = 28, block_out_channels: Sequence[int] = (16, 32, 64),
                  layers_per_block: int = 1, attention: bool = True, norm_num_groups: int = 8,
                  num_classes: int = 10, num_train_timesteps: int = 1000, beta_start: float = 1e-4,
-                 beta_end: float = 0.02):
+                 beta_end: float = 0.02, dynamic_thresholding: bool = True):
         super().__init__()
         from diffusers import UNet2DModel
 
@@ -214,7 +220,7 @@ class DigitDiffusion(DiffusionModel):
         self.num_classes = num_classes
         self.class_names = [str(i) for i in range(num_classes)]
         self.data_shape = (1, image_size, image_size)
-        self._init_schedule(num_train_timesteps, beta_start, beta_end)
+        self._init_schedule(num_train_timesteps, beta_start, beta_end, dynamic_thresholding)
 
     def eps(self, x, t, labels):
         t = torch.as_tensor(t).reshape(-1).expand(x.shape[0])

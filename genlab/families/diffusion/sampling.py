@@ -62,7 +62,13 @@ def reverse_chain(eps_fn: Callable, scheduler, shape: tuple, *, nfe: int, labels
     scheduler.set_timesteps(nfe)
     # Stochastic schedulers (DDPM) take the generator; the others do not (as diffusers'
     # pipelines check in ``prepare_extra_step_kwargs``).
-    extra = {"generator": generator} if "generator" in inspect.signature(scheduler.step).parameters else {}
+    params = inspect.signature(scheduler.step).parameters
+    extra = {"generator": generator} if "generator" in params else {}
+    if "use_clipped_model_output" in params and (scheduler.config.get("thresholding")
+                                                 or scheduler.config.get("clip_sample")):
+        # DDIM: re-derive eps from the thresholded x_0 so that the two agree (DDIMPipeline's
+        # option); with the raw eps, guided samples drift into noise as the steps grow.
+        extra["use_clipped_model_output"] = True
     x = torch.randn(shape, generator=generator) * scheduler.init_noise_sigma
     for index, t in enumerate(scheduler.timesteps):
         model_input = scheduler.scale_model_input(x, t)
