@@ -13,7 +13,8 @@ pytestmark = pytest.mark.browser
 def test_diffusion_tab_generates(app_server):
     with browser_page() as (page, watch):
         page.set_default_timeout(120_000)
-        page.goto(f"{app_server}/en/", wait_until="networkidle", timeout=180_000)
+        page.goto(f"{app_server}/en/", wait_until="domcontentloaded", timeout=180_000)
+        page.get_by_role("tab", name=TITLE["en"]).wait_for()
         open_tab(page, TITLE["en"])
         nfe = page.locator("#diffusion-nfe input[type=number]")
         nfe.fill("5")
