@@ -17,7 +17,7 @@ def taxonomy(lang: str = "en", *, n_train: int = 2000):
 
     tr = Translator(STRINGS, lang)
     data = w.Dropdown(options=list(TOY_SETS), value="eight_gaussians", description=tr("data"))
-    steps = w.IntSlider(800, min=200, max=3000, step=100, description=tr("steps"),
+    steps = w.IntSlider(1500, min=200, max=3000, step=100, description=tr("steps"),
                         style={"description_width": "initial"})
     seed = w.IntText(0, description=tr("seed"))
     run = w.Button(description=tr("run"), button_style="primary", layout=w.Layout(width="auto"))

@@ -104,7 +104,7 @@ def render(lang: str) -> None:
     gr.Markdown(tr("intro"))
     with gr.Row():
         data = gr.Dropdown(list(TOY_SETS), value="eight_gaussians", label=tr("data"))
-        steps = gr.Slider(200, 3000, value=800, step=100, label=tr("steps"))
+        steps = gr.Slider(200, 3000, value=1500, step=100, label=tr("steps"))
         n_train = gr.Slider(500, 5000, value=2000, step=500, label=tr("n_train"))
         seed = gr.Number(0, precision=0, minimum=0, label=tr("seed"))
     run = gr.Button(tr("run"), variant="primary", elem_id="taxonomy-run")
