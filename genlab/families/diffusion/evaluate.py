@@ -37,7 +37,7 @@ def evaluate_digits(name: str = "mnist", *, scheduler: str = "deis", nfe: int = 
     model = load_lab_model(name)
     images, labels, seconds = guided_samples(model, n_per_class, scheduler=scheduler, nfe=nfe,
                                              guidance=guidance, seed=seed)
-    real, real_labels = load_mnist("heldout")
+    real, _ = load_mnist("heldout")
     elbo = model.elbo(torch.from_numpy(real[:elbo_images]), n_timesteps=elbo_timesteps, seed=seed)
     return {
         "model": name, "scheduler": scheduler, "nfe": nfe, "guidance": guidance,

@@ -12,9 +12,6 @@ import numpy as np
 
 from genlab.errors import InputError, check_int
 
-SIZE_PRESETS_LAB = {"28x28": 28}
-
-
 @dataclass
 class LabRun:
     samples: np.ndarray                 # (n, *data_shape) in the user's data space
