@@ -129,6 +129,8 @@ def test_shipped_model_beats_the_bar_on_held_out_text():
     from genlab.families.autoregressive.scoring import score_text
 
     model = load_char_lm(lab_model_path())
-    val = train_val_split(shakespeare())[1][:3000]
-    score = score_text(model.lm, model.tokenizer, val, context_length=model.block_size, top_k=1)
-    assert score.nats_per_char < 1.85
+    val = train_val_split(shakespeare())[1]
+    for start in (0, 200_000, 400_000):  # three 4,000-character slices across the held-out plays
+        score = score_text(model.lm, model.tokenizer, val[start:start + 4000], context_length=model.block_size,
+                           top_k=1)
+        assert score.nats_per_char < 1.70  # the bar (the whole split: 1.4665, see the model card)
