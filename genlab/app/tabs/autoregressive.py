@@ -248,7 +248,6 @@ def render(lang: str) -> None:
             seed = gr.Number(-1, label=tr("seed"), precision=0)
     output = gr.Textbox(label=tr("output"), lines=12, max_lines=30, autoscroll=True, elem_id="ar-output")
     stats = gr.Markdown(elem_id="ar-stats")
-    gr.Markdown(tr("probabilities"))
     tokens_view = gr.HighlightedText(label=tr("probabilities"), show_legend=False, show_inline_category=False,
                                      combine_adjacent=False, elem_id="ar-tokens")
     with gr.Row():
