@@ -53,6 +53,7 @@ def nfe_figure(rows: list[dict], *, metric: str = "frechet", title: str = ""):
         pts = sorted((r["nfe"], r[metric]) for r in rows if r["scheduler"] == name)
         ax.plot([p[0] for p in pts], [p[1] for p in pts], marker="o", label=name)
     ax.set_xscale("log")
+    ax.set_yscale("log")  # one diverging scheduler must not flatten the others
     ax.set_xlabel("NFE (network evaluations per sample, per guidance branch)")
     ax.set_ylabel(metric)
     ax.set_title(title)
