@@ -1,12 +1,14 @@
 """Jupyter widgets (ipywidgets), one function per lecture section: ``genlab.widgets.gan()``, ...
 
-Each section lives in its own module ``genlab.widgets.<section>`` defining a function of the same
-name that returns an ipywidgets container; views only, the math is in the library.
+Section ``s`` lives in the module ``genlab.widgets.<s>_widget`` (a different name from the
+function, so importing the module never shadows the function on this package); it defines the
+function ``s`` that returns an ipywidgets container. Views only: the math is in the library.
 """
 
 from __future__ import annotations
 
 import importlib
+import importlib.util
 
 SECTIONS = ("probability", "discriminative", "taxonomy", "autoregressive", "gan", "vae",
             "diffusion", "ethics")
@@ -14,16 +16,18 @@ SECTIONS = ("probability", "discriminative", "taxonomy", "autoregressive", "gan"
 __all__ = list(SECTIONS)
 
 
+def _module_name(section: str) -> str:
+    return f"genlab.widgets.{section}_widget"
+
+
 def __getattr__(name):
     if name not in SECTIONS:
         raise AttributeError(name)
-    try:
-        module = importlib.import_module(f"genlab.widgets.{name}")
-    except ModuleNotFoundError as err:
-        if err.name != f"genlab.widgets.{name}":
-            raise
+    if importlib.util.find_spec(_module_name(name)) is None:
         return _not_built(name)
-    return getattr(module, name)
+    function = getattr(importlib.import_module(_module_name(name)), name)
+    globals()[name] = function  # later look-ups skip __getattr__
+    return function
 
 
 def _not_built(name):
@@ -35,7 +39,4 @@ def _not_built(name):
 
 
 def built() -> list[str]:
-    return [s for s in SECTIONS if importlib.util.find_spec(f"genlab.widgets.{s}") is not None]
-
-
-import importlib.util  # noqa: E402
+    return [s for s in SECTIONS if importlib.util.find_spec(_module_name(s)) is not None]

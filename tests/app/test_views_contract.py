@@ -32,3 +32,13 @@ def test_widget_builds_or_says_not_built(name):
             factory()
         return
     assert isinstance(factory(), ipywidgets.Widget)
+
+
+def test_widget_stays_a_function_after_its_module_is_imported():
+    import importlib
+
+    import genlab.widgets as w
+
+    for name in w.built():
+        importlib.import_module(f"genlab.widgets.{name}_widget")
+        assert callable(getattr(w, name)) and isinstance(getattr(w, name), types.FunctionType)

@@ -20,7 +20,7 @@ def lab(monkeypatch, trained_dir):
 
 def test_strings_have_the_same_keys():
     assert tab.STRINGS["en"].keys() == tab.STRINGS["ru"].keys()
-    from genlab.widgets import autoregressive as widget
+    from genlab.widgets import autoregressive_widget as widget
 
     assert widget.STRINGS["en"].keys() == widget.STRINGS["ru"].keys()
 
@@ -90,7 +90,7 @@ def test_user_errors_wrapper_turns_input_errors_into_toasts(lab):
 
 
 def test_widget_streams_and_colours_tokens(lab):
-    from genlab.widgets.autoregressive import WRAPPED, autoregressive
+    from genlab.widgets.autoregressive_widget import WRAPPED, autoregressive
 
     box = autoregressive("en")
     box.children[5].value = 30  # max_tok

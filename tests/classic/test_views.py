@@ -183,7 +183,7 @@ def test_mixture_cli(tmp_path):
 def test_widget_and_figure_texts_are_translated():
     import importlib
 
-    for name in ("genlab.widgets.probability", "genlab.widgets.discriminative"):
+    for name in ("genlab.widgets.probability_widget", "genlab.widgets.discriminative_widget"):
         strings = importlib.import_module(name).STRINGS
         assert set(strings["en"]) == set(strings["ru"])
     for tab in (prob, disc):

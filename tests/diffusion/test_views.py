@@ -104,7 +104,7 @@ def test_tab_renders_in_both_languages():
 def test_widget_builds_and_generates():
     import ipywidgets as widgets
 
-    from genlab.widgets.diffusion import diffusion
+    from genlab.widgets.diffusion_widget import diffusion
 
     box = diffusion()
     backend = next(c for c in box.children if isinstance(c, widgets.Dropdown))

@@ -112,7 +112,7 @@ def test_sweep_figure_from_metrics(tiny_lab):
 
 def test_strings_have_the_same_keys():
     from genlab.app.tabs import gan as tab
-    from genlab.widgets import gan as widget
+    from genlab.widgets import gan_widget as widget
 
     for table in (tab.STRINGS, widget.STRINGS):
         assert set(table["en"]) == set(table["ru"])
@@ -129,7 +129,7 @@ def test_tab_renders_in_blocks(tiny_lab):
 
 
 def test_widget_builds_and_buttons_work(tiny_lab):
-    from genlab.widgets.gan import gan
+    from genlab.widgets.gan_widget import gan
 
     box = gan()
     box.controls["class_name"].value = 5

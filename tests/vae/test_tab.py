@@ -141,7 +141,7 @@ def test_digit_walk():
 
 
 def test_widget_builds_and_buttons_work(tiny_lab):
-    from genlab.widgets.vae import vae
+    from genlab.widgets.vae_widget import vae
 
     box = vae()
     box.run_prior()
@@ -152,7 +152,7 @@ def test_widget_builds_and_buttons_work(tiny_lab):
 
 def test_strings_have_the_same_keys():
     from genlab.app.tabs import vae as tab
-    from genlab.widgets import vae as widget
+    from genlab.widgets import vae_widget as widget
 
     for table in (tab.STRINGS, widget.STRINGS):
         assert set(table["en"]) == set(table["ru"])
