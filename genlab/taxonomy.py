@@ -8,13 +8,13 @@ how far its samples are from the data (sliced Wasserstein distance) and what sam
 
 from __future__ import annotations
 
-import contextlib
 import time
 from dataclasses import dataclass, field
 from typing import Callable
 
 import numpy as np
 
+from genlab.compute import one_thread
 from genlab.core import NoDensityError
 from genlab.data.toy2d import TOY_SETS, load_toy
 from genlab.errors import check_choice, check_int
@@ -128,22 +128,9 @@ def compare_on_toy(data: str = "eight_gaussians", *, n_train: int = 2000, n_samp
         check_choice("models", name, MODELS)
     x = load_toy(data, n_train, seed=seed)
     held_out = load_toy(data, n_samples, seed=seed + 1)
-    with single_thread():
+    with one_thread():
         return [_compare_one(name, i, len(models), x, held_out, data, steps, seed, n_samples,
                              progress) for i, name in enumerate(models)]
-
-
-@contextlib.contextmanager
-def single_thread():
-    """Tiny 2-D models train faster on one thread than on two contended ones."""
-    import torch
-
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(threads)
 
 
 def _compare_one(name, i, total, x, held_out, data, steps, seed, n_samples, progress) -> ToyResult:

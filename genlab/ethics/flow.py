@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from genlab.compute import one_thread
+
 
 @dataclass
 class FlowConfig:
@@ -73,9 +75,7 @@ class Flow2D:
         gen = torch.Generator().manual_seed(self.seed)
         opt = torch.optim.Adam(self.layers_.parameters(), lr=self.config.lr)
         sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, self.config.steps)
-        threads = torch.get_num_threads()
-        torch.set_num_threads(1)        # a 2-D toy: one thread is faster than contended two
-        try:
+        with one_thread():  # a 2-D toy: one thread is faster than two contended ones
             for _ in range(self.config.steps):
                 idx = torch.randint(len(xt), (min(self.config.batch, len(xt)),), generator=gen)
                 loss = -(w[idx] * self._log_prob_std(xt[idx])).sum() / w[idx].sum()
@@ -83,8 +83,6 @@ class Flow2D:
                 loss.backward()
                 opt.step()
                 sched.step()
-        finally:
-            torch.set_num_threads(threads)
         return self
 
     def _log_prob_std(self, x):

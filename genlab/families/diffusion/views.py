@@ -5,12 +5,12 @@ These functions call the model and arrange its outputs; the math lives in ``mode
 
 from __future__ import annotations
 
-import contextlib
 from dataclasses import dataclass, field
 from typing import Callable
 
 import numpy as np
 
+from genlab.compute import one_thread
 from genlab.errors import InputError, check_int
 
 @dataclass
@@ -19,21 +19,6 @@ class LabRun:
     strip: list = field(default_factory=list)   # [(step index, timestep, x0 (n, *shape))]
     trajectory: np.ndarray | None = None  # (n, nfe + 1, 2) for 2-D models: x_T, ..., x_0
     record_params: dict = field(default_factory=dict)
-
-
-@contextlib.contextmanager
-def one_thread():
-    """Run the small lab models on one thread: measured on the 2-core machine, a 16-digit DEIS
-    run takes 0.8 s on one thread and about 20 s on two (they contend with each other and with
-    the server). Restores the previous setting afterwards."""
-    import torch
-
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(before)
 
 
 def strip_steps(nfe: int, count: int = 6) -> list[int]:

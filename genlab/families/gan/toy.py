@@ -10,13 +10,13 @@ Shapes: z (B, z_dim), x (B, 2).
 
 from __future__ import annotations
 
-import contextlib
 
 import numpy as np
 import torch
 import torch.nn.functional as F
 from torch import nn
 
+from genlab.compute import one_thread
 from genlab.core import LabModule
 from genlab.data.toy2d import eight_gaussian_centers, load_toy
 from genlab.errors import check_int, check_seed
@@ -72,18 +72,6 @@ def mode_coverage(points, centers=None, std: float = EIGHT_STD) -> dict:
     hit = per_mode >= 0.25 / len(centers)
     return {"modes_hit": int(hit.sum()), "n_modes": len(centers), "per_mode": per_mode.round(4).tolist(),
             "high_quality": float(close.mean())}
-
-
-@contextlib.contextmanager
-def one_thread():
-    """Run tiny MLP steps on one thread: on a busy CPU, intra-op threads only wait for each other
-    (measured here: 100 steps took 1.4 s on one thread, 33 s on two, under load)."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(before)
 
 
 class ToyTrainer:
