@@ -74,7 +74,7 @@ def _fit(name: str, x: np.ndarray, data: str, steps: int, seed: int):
         model = GaussianMixtureEM(n_components=8, init="from_sets", max_iter=200).fit(x, labels)
         return model, lambda n, s: model.sample(n, seed=s), lambda v: {"log p(x)": model.log_prob(v)}
     if name == "flow":
-        from genlab.ethics.flow import Flow2D, FlowConfig
+        from genlab.families.flow import Flow2D, FlowConfig
 
         model = Flow2D(FlowConfig(steps=max(100, steps // 2)), seed=seed).fit(x)
         return (model, lambda n, s: model.sample(n, np.random.default_rng(s)),

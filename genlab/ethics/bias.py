@@ -142,7 +142,7 @@ class Mixture:
 def make_model(config: BiasConfig):
     if config.model == "gmm":
         return Mixture(config.n_components, config.seed)
-    from genlab.ethics.flow import Flow2D, FlowConfig
+    from genlab.families.flow import Flow2D, FlowConfig
 
     return Flow2D(FlowConfig(steps=config.flow_steps), seed=config.seed)
 

@@ -116,7 +116,7 @@ def test_flow_reproduces_then_reweighting_moves_the_frequency():
 
 
 def test_flow_density_integrates_to_one():
-    from genlab.ethics.flow import Flow2D, FlowConfig
+    from genlab.families.flow import Flow2D, FlowConfig
 
     x = bias.make_data(500, 0.2, np.random.default_rng(0))[0]
     flow = Flow2D(FlowConfig(steps=30), seed=0).fit(x)
