@@ -113,6 +113,34 @@ def test_a_few_training_steps_run_and_use_ema():
     assert np.isfinite(hist[-1]["loss_d"])
 
 
+def test_resume_continues_exactly_where_training_stopped(tmp_path):
+    """Four steps in one go give the same weights as two, a stop, and two more after a resume."""
+    import torch
+
+    x = np.random.default_rng(0).random((32, 1, 28, 28)).astype(np.float32)
+    y = np.arange(32) % 10
+
+    def fresh():
+        torch.manual_seed(0)
+        return ConditionalGAN(z_dim=8, g_ch=4, d_ch=4, embed_dim=4)
+
+    cfg = dict(batch_size=8, eval_every=0, ema_start=2, checkpoint_every=2)
+    straight = fresh()
+    train_conditional_gan(straight, x, y, TrainConfig(steps=4, **cfg), log=lambda r: None)
+    stopped = fresh()
+    train_conditional_gan(stopped, x, y, TrainConfig(steps=2, **cfg), log=lambda r: None,
+                          checkpoint=tmp_path / "ckpt")
+    resumed = fresh()
+    hist = train_conditional_gan(resumed, x, y, TrainConfig(steps=4, **cfg), log=lambda r: None,
+                                 checkpoint=tmp_path / "ckpt", resume=True)
+    assert [row["step"] for row in hist] == [2, 4]
+    for a, b in zip(straight.state_dict().values(), resumed.state_dict().values()):
+        torch.testing.assert_close(a, b)
+    with pytest.raises(FileNotFoundError, match="resume"):
+        train_conditional_gan(fresh(), x, y, TrainConfig(steps=4, **cfg), log=lambda r: None,
+                              checkpoint=tmp_path / "nothing", resume=True)
+
+
 def test_mode_coverage_by_brute_force():
     from genlab.data.toy2d import eight_gaussian_centers
 

@@ -94,3 +94,13 @@ def test_within_class_spread_by_hand():
     spread = within_class_spread(feats, labels)
     by_hand = [np.sqrt(sum(np.var(feats[labels == c][:, j], ddof=1) for j in range(3))) for c in (0, 1)]
     np.testing.assert_allclose(spread, by_hand)
+
+
+def test_train_cli_resume_is_for_the_digits_gan_only(tmp_path):
+    from typer.testing import CliRunner
+
+    from genlab.cli import app
+
+    result = CliRunner().invoke(app, ["train", "gan", "--data", "moons", "--resume",
+                                      "--out", str(tmp_path / "toy")])
+    assert result.exit_code == 2 and "resume" in result.output
