@@ -1,10 +1,13 @@
-"""The invisible image watermark: the ``invisible-watermark`` package's DWT-DCT encoder.
+"""The invisible image watermark, from the ``invisible-watermark`` package that SDXL pipelines use.
 
-This is the encoder that Stable Diffusion XL pipelines apply to every image (diffusers'
-``StableDiffusionXLWatermarker``): a 48-bit message is written into the mid-frequency DCT
-coefficients of 4x4 blocks of the Haar-wavelet approximation of the image's U (chroma) channel.
-genlab writes its own 48-bit message (the bytes ``b"genlab"``) and, when verifying, also
-recognises SDXL's published message, so ``genlab verify`` can say "made by an SDXL pipeline".
+Stable Diffusion XL pipelines (diffusers' ``StableDiffusionXLWatermarker``) write a 48-bit message
+with the package's ``dwtDct`` method: into the DCT coefficients of 4x4 blocks of the
+Haar-wavelet approximation of the image's U (chroma) channel. genlab writes its own 48-bit
+message (the bytes ``b"genlab"``) with the same package's ``dwtDctSvd`` method, which puts each
+bit into the largest singular value of the block's DCT instead: measured here, it survives
+ordinary JPEG saves down to quality 70, which ``dwtDct`` does not survive at quality 95
+(benchmarks/RESULTS.md). When verifying, genlab also looks for SDXL's published message with
+SDXL's own method, so ``genlab verify`` can say "made by an SDXL pipeline".
 
 Decision rule: the decoder returns 48 bits; the mark is "detected" when at least
 ``MIN_MATCHING_BITS`` of them equal the message. For an image without the mark each bit is a coin
@@ -22,7 +25,8 @@ import math
 
 import numpy as np
 
-METHOD = "dwtDct"
+METHOD = "dwtDctSvd"                       # genlab's mark
+SDXL_METHOD = "dwtDct"                     # the method SDXL pipelines use
 MESSAGE = b"genlab"                        # 48 bits
 N_BITS = 8 * len(MESSAGE)
 MIN_MATCHING_BITS = 41                     # of 48; see the module docstring for the error rate
@@ -62,8 +66,8 @@ def embed(rgb: np.ndarray, message: bytes = MESSAGE) -> np.ndarray:
     return np.clip(bgr, 0, 255).astype(np.uint8)[..., ::-1].copy()
 
 
-def decode_bits(rgb: np.ndarray, n_bits: int = N_BITS) -> np.ndarray | None:
-    """The ``n_bits`` bits the DWT-DCT decoder reads from ``rgb``; ``None`` if it is too small."""
+def decode_bits(rgb: np.ndarray, n_bits: int = N_BITS, method: str = METHOD) -> np.ndarray | None:
+    """The ``n_bits`` bits ``method``'s decoder reads from ``rgb``; ``None`` if it is too small."""
     from imwatermark import WatermarkDecoder
 
     rgb = np.asarray(rgb)
@@ -73,7 +77,7 @@ def decode_bits(rgb: np.ndarray, n_bits: int = N_BITS) -> np.ndarray | None:
     if not large_enough(*rgb.shape[:2]):
         return None
     decoder = WatermarkDecoder("bits", n_bits)
-    return np.asarray(decoder.decode(_to_bgr(rgb), METHOD), dtype=int)
+    return np.asarray(decoder.decode(_to_bgr(rgb), method), dtype=int)
 
 
 def false_positive_bound(n_bits: int = N_BITS, threshold: int = MIN_MATCHING_BITS) -> float:
@@ -94,6 +98,6 @@ def detect(rgb: np.ndarray) -> dict:
         return {**report, "checked": False, "detected": False, "matching_bits": None,
                 "sdxl_detected": False, "note": f"image below {MIN_PIXELS} pixels: not checked"}
     matching = int(np.sum(bits == np.asarray(message_bits())))
-    sdxl = int(np.sum(bits == np.asarray(SDXL_BITS)))
+    sdxl = int(np.sum(decode_bits(rgb, method=SDXL_METHOD) == np.asarray(SDXL_BITS)))
     return {**report, "checked": True, "detected": matching >= MIN_MATCHING_BITS,
             "matching_bits": matching, "sdxl_detected": sdxl >= MIN_MATCHING_BITS}

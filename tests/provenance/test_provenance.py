@@ -69,6 +69,25 @@ def test_image_watermark_round_trip_and_invisible(photo):
     assert psnr > 35          # invisible: the change is well below what the eye sees
 
 
+def test_image_watermark_survives_an_ordinary_jpeg_save(tmp_path, photo):
+    """Pillow's default JPEG settings (4:2:0 chroma) at quality 80: the mark stays readable."""
+    Image.fromarray(iw.embed(photo)).save(tmp_path / "x.jpg", quality=80)
+    with Image.open(tmp_path / "x.jpg") as im:
+        assert iw.detect(np.asarray(im.convert("RGB")))["detected"]
+
+
+def test_sdxl_mark_is_recognised_with_sdxl_method(photo):
+    """An image marked the way diffusers' StableDiffusionXLWatermarker marks it."""
+    from imwatermark import WatermarkEncoder
+
+    encoder = WatermarkEncoder()
+    encoder.set_watermark("bits", iw.SDXL_BITS)
+    sdxl = encoder.encode(np.ascontiguousarray(photo[..., ::-1]), "dwtDct")[..., ::-1]
+    report = iw.detect(np.clip(sdxl, 0, 255).astype(np.uint8))
+    assert report["sdxl_detected"] and not report["detected"]
+    assert not iw.detect(photo)["sdxl_detected"]
+
+
 def test_grayscale_image_keeps_its_mark(tmp_path):
     gray = (np.add.outer(np.arange(300), np.arange(300)) % 256).astype(np.uint8)
     path = prov.save_image(gray, tmp_path / "g.png", rec())
