@@ -99,25 +99,17 @@ def train_digit_vae(out, *, steps: int = 3000, seed: int = 0, batch_size: int = 
     import time
     from pathlib import Path
 
-    from tqdm import tqdm
-
     from genlab.data.digits import load_mnist
+    from genlab.families.vae.fit import maximise_elbo
 
     torch.set_num_threads(threads)
     torch.manual_seed(seed)
     images, _ = load_mnist("train")
     x_all = torch.as_tensor(images, dtype=torch.float32)
     model = DigitVAE()
-    opt = torch.optim.Adam(model.parameters(), lr=lr)
-    gen = torch_generator(seed)
     t0 = time.process_time()
-    for step in tqdm(range(steps), disable=not progress, desc="vae-digits"):
-        idx = torch.randint(0, len(x_all), (batch_size,), generator=gen)
-        loss = -model.elbo(x_all[idx], generator=gen).mean()
-        opt.zero_grad(set_to_none=True)
-        loss.backward()
-        opt.step()
-    model.eval()
+    maximise_elbo(model, x_all, steps=steps, batch_size=batch_size, lr=lr, seed=seed,
+                  progress=progress, desc="vae-digits")
     if out is not None:
         out = Path(out)
         model.save_lab(out, dtype=torch.float16)

@@ -134,23 +134,15 @@ def train_toy_vae(data: str | np.ndarray, *, steps: int = 3000, seed: int = 0, n
                   batch_size: int = 256, lr: float = 3e-3, hidden: int = 64, out=None,
                   progress: bool = False) -> ToyVAE:
     """Fit a ToyVAE by maximising the ELBO on a 2-D toy set (by name) or an (N, 2) array."""
-    from tqdm import tqdm
-
     from genlab.data.toy2d import load_toy
+    from genlab.families.vae.fit import maximise_elbo
 
     x_all = load_toy(data, n, seed=seed) if isinstance(data, str) else np.asarray(data, np.float32)
     x_all = torch.as_tensor(x_all, dtype=torch.float32)
     torch.manual_seed(seed)
     model = ToyVAE(data_dim=x_all.shape[1], hidden=hidden)
-    opt = torch.optim.Adam(model.parameters(), lr=lr)
-    gen = torch_generator(seed)
-    for step in tqdm(range(steps), disable=not progress, desc="toy-vae"):
-        idx = torch.randint(0, len(x_all), (batch_size,), generator=gen)
-        loss = -model.elbo(x_all[idx], generator=gen).mean()
-        opt.zero_grad(set_to_none=True)
-        loss.backward()
-        opt.step()
-    model.eval()
+    maximise_elbo(model, x_all, steps=steps, batch_size=batch_size, lr=lr, seed=seed,
+                  progress=progress, desc="toy-vae")
     if out is not None:
         model.save_lab(out)
     return model
