@@ -51,6 +51,11 @@ ERROR_TEMPLATES = {
         "bad_file": "{param}: cannot read the file: {reason}",
         "file_too_large": "{param}: the file is {size_mb:.1f} MB, above the limit of {limit_mb:.0f} MB",
         "unavailable": "{param}: {reason}",
+        "checkpoint_missing": "{param}: nothing to resume: no checkpoint in {folder}",
+        "checkpoint_invalid": "{param}: {folder}/{file} is not a genlab checkpoint",
+        "checkpoint_no_weights": "{param}: the checkpoint's weights file {file} is missing from {folder}",
+        "checkpoint_mismatch": "{param}: {folder}/{file} does not match {state} (torn or replaced); "
+                               "the checkpoint cannot be trusted",
         "custom": "{param}: {text_en}",
     },
     "ru": {
@@ -70,6 +75,11 @@ ERROR_TEMPLATES = {
         "bad_file": "{param}: не удаётся прочитать файл: {reason}",
         "file_too_large": "{param}: файл {size_mb:.1f} МБ, больше предела {limit_mb:.0f} МБ",
         "unavailable": "{param}: {reason}",
+        "checkpoint_missing": "{param}: нечего продолжать: в {folder} нет контрольной точки",
+        "checkpoint_invalid": "{param}: {folder}/{file} — не контрольная точка genlab",
+        "checkpoint_no_weights": "{param}: в {folder} нет файла весов контрольной точки {file}",
+        "checkpoint_mismatch": "{param}: {folder}/{file} не совпадает с {state} (файл повреждён или "
+                               "заменён); контрольной точке нельзя доверять",
         "custom": "{param}: {text_ru}",
     },
 }

@@ -1,0 +1,98 @@
+"""One process or many: the same training and EM code under ``torchrun``.
+
+``torchrun --nproc-per-node N genlab train ...`` starts N processes with RANK, WORLD_SIZE and
+LOCAL_RANK in their environment; ``world()`` joins them into one process group (NCCL when CUDA
+is there, gloo on the CPU) the first time it is called. Without torchrun it is a world of one
+process and every function here does nothing, so single-process code pays nothing.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class World:
+    rank: int
+    world_size: int
+    local_rank: int
+    device: str       # "cpu" or "cuda:<local_rank>"
+    backend: str | None  # None for a world of one
+
+    @property
+    def is_main(self) -> bool:
+        return self.rank == 0
+
+    @property
+    def distributed(self) -> bool:
+        return self.world_size > 1
+
+
+@functools.lru_cache(maxsize=1)
+def world() -> World:
+    """This process's place in the run, initialising torch.distributed under torchrun."""
+    size = int(os.environ.get("WORLD_SIZE", "1"))
+    if size <= 1:
+        return World(0, 1, 0, "cpu", None)
+    import torch
+    import torch.distributed as dist
+
+    rank, local_rank = int(os.environ["RANK"]), int(os.environ.get("LOCAL_RANK", "0"))
+    cuda = torch.cuda.is_available()
+    backend = "nccl" if cuda else "gloo"
+    device = f"cuda:{local_rank}" if cuda else "cpu"
+    if cuda:
+        torch.cuda.set_device(local_rank)
+    if not dist.is_initialized():
+        dist.init_process_group(backend=backend)
+    return World(rank, size, local_rank, device, backend)
+
+
+def is_main() -> bool:
+    """True on rank 0 (the one that writes checkpoints and shows progress) and in a world of one."""
+    return world().is_main
+
+
+def all_reduce_sum_(tensor):
+    """Sum ``tensor`` over every process, in place; returns it. A no-op in a world of one."""
+    if world().distributed:
+        import torch.distributed as dist
+
+        dist.all_reduce(tensor, op=dist.ReduceOp.SUM)
+    return tensor
+
+
+def broadcast_(tensor, src: int = 0):
+    """Overwrite ``tensor`` with rank ``src``'s copy, in place; returns it."""
+    if world().distributed:
+        import torch.distributed as dist
+
+        dist.broadcast(tensor, src=src)
+    return tensor
+
+
+def barrier() -> None:
+    if world().distributed:
+        import torch.distributed as dist
+
+        dist.barrier()
+
+
+def wrap_ddp(module):
+    """``module`` wrapped in DistributedDataParallel when there are several processes, else itself."""
+    if not world().distributed:
+        return module
+    from torch.nn.parallel import DistributedDataParallel
+
+    w = world()
+    return DistributedDataParallel(module, device_ids=[w.local_rank] if w.device.startswith("cuda") else None)
+
+
+def rank_slice(n: int) -> slice:
+    """This rank's contiguous share of ``n`` items (the first ``n % world_size`` ranks get one more)."""
+    w = world()
+    base, extra = divmod(n, w.world_size)
+    start = w.rank * base + min(w.rank, extra)
+    return slice(start, start + base + (1 if w.rank < extra else 0))
