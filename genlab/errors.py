@@ -11,12 +11,14 @@ from typing import Any
 
 import numpy as np
 
+from genlab.i18n import format_error
+
 
 class InputError(ValueError):
     """A parameter a user gave is out of range, malformed or inconsistent.
 
     ``param`` is the parameter's name as the user sees it; ``code`` picks the message template in
-    ``genlab.i18n.ERROR_TEMPLATES``; ``details`` fills it.
+    ``genlab/locale/<lang>/errors.json``; ``details`` fills it.
     """
 
     def __init__(self, param: str, code: str, **details: Any):
@@ -26,8 +28,6 @@ class InputError(ValueError):
         super().__init__(self.message("en"))
 
     def message(self, lang: str = "en") -> str:
-        from genlab.i18n import format_error
-
         return format_error(self.param, self.code, self.details, lang)
 
 

@@ -34,11 +34,16 @@ AUDIO_SUFFIXES = (".wav", ".flac", ".ogg")
 
 
 def record(*, model: str, seed: int | None, params: dict[str, Any] | None = None,
-           revision: str | None = None, generator: str = "genlab", kind: str = "") -> dict:
-    """The provenance record stored in every output."""
+           revision: str | None = None, generator: str = "genlab", kind: str = "",
+           request: str | None = None) -> dict:
+    """The provenance record stored in every output.
+
+    ``request`` is the qualified name of the typed request the output was made from
+    (``genlab.params.Request``), so the output can be rebuilt from its record.
+    """
     from genlab import __version__
 
-    return {
+    rec = {
         "label": AI_LABEL,
         "generator": generator,
         "genlab_version": __version__,
@@ -49,6 +54,9 @@ def record(*, model: str, seed: int | None, params: dict[str, Any] | None = None
         "params": dict(params or {}),
         "created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
     }
+    if request:
+        rec["request"] = request
+    return rec
 
 
 def a1111_parameters(rec: dict) -> str:
