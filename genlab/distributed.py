@@ -90,9 +90,11 @@ def wrap_ddp(module):
     return DistributedDataParallel(module, device_ids=[w.local_rank] if w.device.startswith("cuda") else None)
 
 
-def rank_slice(n: int) -> slice:
-    """This rank's contiguous share of ``n`` items (the first ``n % world_size`` ranks get one more)."""
-    w = world()
-    base, extra = divmod(n, w.world_size)
-    start = w.rank * base + min(w.rank, extra)
-    return slice(start, start + base + (1 if w.rank < extra else 0))
+def rank_slice(n: int, rank: int | None = None, world_size: int | None = None) -> slice:
+    """This rank's contiguous share of ``n`` items (the first ``n % world_size`` ranks get one more);
+    ``rank`` and ``world_size`` default to this process's."""
+    if rank is None or world_size is None:
+        rank, world_size = world().rank, world().world_size
+    base, extra = divmod(n, world_size)
+    start = rank * base + min(rank, extra)
+    return slice(start, start + base + (1 if rank < extra else 0))
