@@ -49,8 +49,10 @@ def build_blocks(lang: str = "en", sections=SECTIONS):
 
     from genlab.i18n import Translator
 
+    from genlab.app.guard import GuardedBlocks
+
     tr = Translator(APP_STRINGS, lang)
-    with gr.Blocks(title=tr("title"), analytics_enabled=False) as demo:
+    with GuardedBlocks(title=tr("title"), analytics_enabled=False) as demo:
         with gr.Row(equal_height=True):
             gr.Markdown(f"## {tr('title')}\n{tr('subtitle')}")
             with gr.Row(elem_classes=["genlab-lang"]):
@@ -63,6 +65,7 @@ def build_blocks(lang: str = "en", sections=SECTIONS):
                 module = importlib.import_module(f"genlab.app.tabs.{name}")
                 with gr.Tab(module.TITLE[lang], id=name, elem_id=f"tab-{name}"):
                     module.render(lang)
+    demo.lang = lang
     return demo
 
 
@@ -72,9 +75,13 @@ def create_app(default_lang: str = "en", sections=SECTIONS):
     from fastapi import FastAPI
     from fastapi.responses import FileResponse, RedirectResponse
 
+    from genlab import limits
+    from genlab.app.guard import SessionFiles, SessionFilesMiddleware, file_references, mark_launched
+
     if default_lang not in LANGS:
         raise ValueError(f"lang: {default_lang!r} is not one of {', '.join(LANGS)}")
     app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
+    session_files = SessionFiles()
 
     @app.get("/")
     def root():
@@ -88,7 +95,12 @@ def create_app(default_lang: str = "en", sections=SECTIONS):
         blocks = build_blocks(lang, sections).queue(default_concurrency_limit=4)
         app = gr.mount_gradio_app(app, blocks, path=f"/{lang}", theme=theme(), css=CSS,
                                   ssr_mode=False, footer_links=["api", "settings"],
-                                  show_error=True)
+                                  show_error=True, max_file_size=limits.upload_bytes())
+        mark_launched(blocks)
+        blocks.session_files = session_files
+        session_files.add_public(file_references(blocks.config))
+    app.add_middleware(SessionFilesMiddleware, files=session_files,
+                       max_upload_bytes=limits.upload_bytes())
     return app
 
 

@@ -12,32 +12,41 @@ from genlab.i18n import Translator
 log = logging.getLogger("genlab.app")
 
 
-def user_errors(lang: str) -> Callable:
-    """Decorate a handler so bad input becomes a translated ``gr.Error`` toast and the app goes on.
+USER_ERRORS = (InputError, ValueError, FileNotFoundError, NotImplementedError)
 
-    ``InputError``/``ValueError`` are the user's to fix and are shown as they are; anything else
-    is logged with its traceback and shown as a short message.
-    """
+
+def as_gradio_error(err: Exception, lang: str, where: str = "handler"):
+    """The toast for a failed event: a user's mistake is logged as one line and shown as it is
+    (translated); genlab's own bug is logged with its traceback and shown as a short message."""
     import gradio as gr
+    from gradio.exceptions import InvalidPathError
 
     tr = Translator(None, lang)
+    if isinstance(err, gr.Error):
+        return err
+    if isinstance(err, InvalidPathError):  # Gradio's own file check (genlab.app.guard)
+        message = InputError("file", "not_uploaded").message(lang)
+    elif isinstance(err, USER_ERRORS):
+        message = tr.error(err)
+    else:
+        log.error("%s failed", where, exc_info=err)
+        return gr.Error(f"{tr('error')}: {type(err).__name__}: {err}", print_exception=False)
+    log.info("user error in %s: %s", where, " ".join(message.split()))
+    return gr.Error(message, print_exception=False)
+
+
+def user_errors(lang: str) -> Callable:
+    """Decorate a handler so bad input becomes a translated ``gr.Error`` toast and the app goes on
+    (``as_gradio_error``); widgets and tests call the same handlers undecorated."""
 
     def decorate(fn):
-        def convert(err: Exception):
-            if isinstance(err, gr.Error):
-                return err
-            if isinstance(err, (InputError, ValueError, FileNotFoundError, NotImplementedError)):
-                return gr.Error(tr.error(err))
-            log.exception("handler %s failed", fn.__name__)
-            return gr.Error(f"{tr('error')}: {type(err).__name__}: {err}")
-
         if _is_generator(fn):
             @functools.wraps(fn)
             def gen_wrapper(*args, **kwargs):
                 try:
                     yield from fn(*args, **kwargs)
                 except Exception as err:  # noqa: BLE001 - every failure must reach the user
-                    raise convert(err) from err
+                    raise as_gradio_error(err, lang, fn.__name__) from err
             return gen_wrapper
 
         @functools.wraps(fn)
@@ -45,7 +54,7 @@ def user_errors(lang: str) -> Callable:
             try:
                 return fn(*args, **kwargs)
             except Exception as err:  # noqa: BLE001
-                raise convert(err) from err
+                raise as_gradio_error(err, lang, fn.__name__) from err
         return wrapper
 
     return decorate
