@@ -1,100 +1,168 @@
-"""EM time per iteration: genlab's em_fit against scikit-learn's GaussianMixture.
+"""EM time per iteration and working memory: genlab's em_fit against scikit-learn's GaussianMixture.
 
-Same data, same initial parameters (weights_init / means_init / precisions_init), full
-covariances, float64, early stopping off (sklearn: tol=0), same reg_covar, same number of
-iterations. Time per iteration: the median interval between the starts of consecutive E-steps
-(sklearn: its ``_e_step`` wrapped with a clock on the instance; genlab: ``em_fit``'s callback);
-one interval is one whole EM iteration (E-step, M-step, log-likelihood). The total fit time,
-one-off setup included (genlab builds its sufficient-statistics cache once), is reported too.
-The log-likelihood trajectories are compared (max relative difference of the per-iteration mean
-log-likelihood).
+Same data, same initial parameters (weights_init / means_init / precisions_init from genlab's
+"random" init), full covariances, float64, early stopping off (sklearn: tol=0), same reg_covar,
+same number of iterations. Each side of each row runs in its own subprocess, one after the other:
 
-    python benchmarks/bench_em.py [--json] [--grid default|full|quick] [--threads 1]
+* time per iteration: the median CPU time between the starts of consecutive E-steps (sklearn: its
+  ``_e_step`` wrapped with a clock on the instance; genlab: ``em_fit``'s callback); one interval
+  is one whole EM iteration (E-step, M-step, log-likelihood). CPU time of the one process, not
+  wall time, because the machine is shared; BLAS is pinned to the same number of threads.
+* working memory: the peak of ``tracemalloc`` (NumPy reports its buffers to it) during a second,
+  two-iteration fit from the same parameters, beyond the data themselves;
+* the log-likelihood trajectories are compared (max relative difference per iteration).
 
-BLAS threads are pinned to the same number for both sides (threadpoolctl), 1 by default, so the
-comparison is stable on a shared machine.
+At n = 1e7 the data are a 2.6 GB ``.npy`` file (d = 32) that genlab reads memory-mapped, chunk by
+chunk, as ``genlab train mixture --data FILE.npy`` does; scikit-learn is not run there (it needs the
+data in memory and minutes per iteration on this machine).
+
+    python benchmarks/bench_em.py [--json] [--grid default|quick] [--threads 1]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import subprocess
 import sys
+import tempfile
 import time
 import warnings
 from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 
+CELLS_1E4_1E5 = [(n, d, k) for n in (10_000, 100_000) for d in (2, 8, 32) for k in (2, 8, 16)]
 GRIDS = {
-    "quick": [(10_000, d, k) for d in (2, 8) for k in (2, 8)],
-    # everything at n = 1e4 and 1e5; at n = 1e6 the cells that fit in a few minutes on 2 cores
-    "default": ([(n, d, k) for n in (10_000, 100_000) for d in (2, 8, 32) for k in (2, 8, 16)]
-                + [(1_000_000, d, k) for d in (2, 8) for k in (2, 8)]),
-    "full": [(n, d, k) for n in (10_000, 100_000, 1_000_000) for d in (2, 8, 32) for k in (2, 8, 16)],
+    "quick": [(10_000, d, k, True) for d in (2, 8) for k in (2, 8)] + [(100_000, 32, 16, True)],
+    # (n, d, K, run sklearn too)
+    "default": ([(n, d, k, True) for n, d, k in CELLS_1E4_1E5]
+                + [(1_000_000, d, k, True) for d in (2, 8, 32) for k in (2, 8, 16)]
+                + [(10_000_000, d, k, False) for d in (2, 8, 32) for k in (8, 16)]),
 }
 
 
-def make_data(n, d, k, seed=0):
+def iterations(n: int) -> int:
+    return 10 if n <= 10_000 else 5 if n <= 100_000 else 3
+
+
+def make_data(n, d, k, seed=0, out=None, block=1_000_000):
+    """K blobs (centres 3 N(0, I), unit noise); written block by block into ``out`` if given."""
     rng = np.random.default_rng(seed)
     centres = rng.normal(size=(k, d)) * 3
-    return centres[rng.integers(0, k, n)] + rng.normal(size=(n, d))
+    x = np.empty((n, d)) if out is None else out
+    for s in range(0, n, block):
+        b = min(block, n - s)
+        x[s: s + b] = centres[rng.integers(0, k, b)] + rng.normal(size=(b, d))
+    return x
 
 
-def run_ours(x, k, init, iters):
-    from genlab.classic.em import em_fit
-
-    stamps = []
-    t = time.perf_counter()
-    hist = em_fit(x, k, initial=init, n_iter=iters, early_stop=False, reg_covar=1e-6,
-                  callback=lambda it, ll: stamps.append(time.perf_counter()))
-    total = time.perf_counter() - t
-    # callback t fires after the E-step sweep at parameters t; intervals 0->1, ..., T-2->T-1 are
-    # whole iterations (the last sweep, T, computes no M-step statistics and is left out)
-    per_iter = float(np.median(np.diff(stamps[:iters])))
-    return per_iter, total, hist.mean_log_likelihood[:iters]
+def data_file(n, d, k, folder: Path) -> Path:
+    path = folder / f"blobs-{n}-{d}-{k}.npy"
+    if not path.is_file():
+        tmp = path.with_suffix(".tmp.npy")
+        make_data(n, d, k, out=np.lib.format.open_memmap(tmp, mode="w+", shape=(n, d)))
+        tmp.rename(path)
+    return path
 
 
-def run_sklearn(x, k, init, iters):
-    from sklearn.mixture import GaussianMixture
+def worker(side: str, n: int, d: int, k: int, iters: int, path: str | None) -> dict:
+    """One side of one row, in this (fresh) process."""
+    import tracemalloc
 
-    gm = GaussianMixture(k, covariance_type="full", max_iter=iters, tol=0.0, reg_covar=1e-6,
-                         weights_init=init.weights, means_init=init.means,
-                         precisions_init=np.linalg.inv(init.covariances))
-    stamps = []
-    e_step = gm._e_step
+    from genlab.classic.em import em_fit, initial_params
 
-    def timed_e_step(X, *args, **kwargs):
-        stamps.append(time.perf_counter())
-        return e_step(X, *args, **kwargs)
+    x = np.load(path, mmap_mode="r") if path else make_data(n, d, k)
+    init = None  # genlab: em_fit's own "random" init with seed 1 (initial_params below, for sklearn)
+    if side == "genlab":
+        def fit(m, stamps):
+            return em_fit(x, k, initial=init, init="random", seed=1, n_iter=m, early_stop=False,
+                          reg_covar=1e-6, callback=lambda t, ll: stamps.append(time.process_time()))
+        stamps = []
+        hist = fit(iters, stamps)
+        # callback t fires after the sweep at parameters t; the last sweep computes no M-step sums
+        per_iter = float(np.median(np.diff(stamps[:iters])))
+        ll = hist.mean_log_likelihood[:iters]
+        init = hist.params(0)
+        measure = lambda: fit(2, [])  # noqa: E731
+    else:
+        from sklearn.mixture import GaussianMixture
 
-    gm._e_step = timed_e_step  # instance attribute: fit() calls it once per iteration + once at the end
-    t = time.perf_counter()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        gm.fit(x)
-    total = time.perf_counter() - t
-    return float(np.median(np.diff(stamps))), total, np.array(gm.lower_bounds_)
+        init = initial_params(x, k, "random", rng=np.random.default_rng(1))
+
+        def make(m):
+            return GaussianMixture(k, covariance_type="full", max_iter=m, tol=0.0, reg_covar=1e-6,
+                                   weights_init=init.weights, means_init=init.means,
+                                   precisions_init=np.linalg.inv(init.covariances))
+        gm, stamps = make(iters), []
+        e_step = gm._e_step
+
+        def timed_e_step(X, *args, **kwargs):
+            stamps.append(time.process_time())
+            return e_step(X, *args, **kwargs)
+
+        gm._e_step = timed_e_step  # instance attribute: fit() calls it once per iteration + once at the end
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            gm.fit(x)
+        per_iter = float(np.median(np.diff(stamps)))
+        ll = np.array(gm.lower_bounds_)
+
+        def measure():
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                make(2).fit(x)
+    tracemalloc.start()
+    measure()
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return {"s_per_iter": per_iter, "peak_mb": peak / 2**20, "ll": [float(v) for v in ll]}
 
 
-def bench_cell(n, d, k, m):
-    from genlab.classic.em import initial_params
+def run_side(side, n, d, k, iters, path, threads):
+    env = {**os.environ, "OMP_NUM_THREADS": str(threads), "OPENBLAS_NUM_THREADS": str(threads),
+           "MKL_NUM_THREADS": str(threads), "PYTHONPATH": str(ROOT)}
+    cmd = [sys.executable, __file__, "--worker", side, str(n), str(d), str(k), str(iters)]
+    if path:
+        cmd += ["--file", str(path)]
+    out = subprocess.run(cmd, env=env, capture_output=True, text=True, check=True).stdout
+    return json.loads(out.strip().splitlines()[-1])
 
-    x = make_data(n, d, k)
-    init = initial_params(x, k, "random", rng=np.random.default_rng(1))
-    row = {"n": n, "d": d, "K": k, "iterations": m}
-    for name, fn in (("genlab", run_ours), ("sklearn", run_sklearn)):
-        per_iter, total, ll = fn(x, k, init, m)
-        row[f"{name}_s_per_iter"] = per_iter
-        row[f"{name}_total_s"] = total
-        row[f"{name}_ll"] = ll
-    ours, ref = row.pop("genlab_ll"), row.pop("sklearn_ll")
-    row["max_rel_ll_diff"] = float(np.max(np.abs(ours - ref) / np.abs(ref)))
-    row["speedup_per_iter"] = row["sklearn_s_per_iter"] / row["genlab_s_per_iter"]
-    row["speedup_total"] = row["sklearn_total_s"] / row["genlab_total_s"]
+
+def bench_row(n, d, k, with_sklearn, threads, folder):
+    iters = iterations(n)
+    path = data_file(n, d, k, folder) if n >= 10_000_000 else None
+    row = {"n": n, "d": d, "K": k, "iterations": iters, "data_mb": n * d * 8 / 2**20,
+           "source": "memory-mapped .npy" if path else "in memory"}
+    ours = run_side("genlab", n, d, k, iters, path, threads)
+    row.update(genlab_s_per_iter=ours["s_per_iter"], genlab_peak_mb=ours["peak_mb"])
+    if with_sklearn:
+        ref = run_side("sklearn", n, d, k, iters, path, threads)
+        row.update(sklearn_s_per_iter=ref["s_per_iter"], sklearn_peak_mb=ref["peak_mb"],
+                   speedup_per_iter=ref["s_per_iter"] / ours["s_per_iter"],
+                   memory_ratio=ref["peak_mb"] / ours["peak_mb"])
+        a, b = np.array(ours["ll"]), np.array(ref["ll"])
+        row["max_rel_ll_diff"] = float(np.max(np.abs(a - b) / np.abs(b)))
     return row
+
+
+def markdown(rows) -> str:
+    lines = ["| n | d | K | genlab ms/iter | sklearn ms/iter | speed-up per iter | genlab peak MB | "
+             "sklearn peak MB | data MB | max rel. diff, mean log-lik |",
+             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for r in rows:
+        sk = "sklearn_s_per_iter" in r
+        lines.append(
+            f"| {r['n']:,} | {r['d']} | {r['K']} | {r['genlab_s_per_iter'] * 1e3:.1f} | "
+            + (f"{r['sklearn_s_per_iter'] * 1e3:.1f} | **{r['speedup_per_iter']:.1f}x** | " if sk else "— | — | ")
+            + f"{r['genlab_peak_mb']:.1f} | " + (f"{r['sklearn_peak_mb']:.1f} | " if sk else "— | ")
+            + f"{r['data_mb']:.0f}{' (file)' if r['source'] != 'in memory' else ''} | "
+            + (f"{r['max_rel_ll_diff']:.1e} |" if sk else "— |"))
+    return "\n".join(lines)
 
 
 def main():
@@ -102,29 +170,32 @@ def main():
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--grid", choices=sorted(GRIDS), default="default")
     parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--data-dir", type=Path, default=None,
+                        help="Folder for the n = 1e7 data files (default: a temporary folder).")
+    parser.add_argument("--worker", nargs=5, metavar=("SIDE", "N", "D", "K", "ITERS"), help=argparse.SUPPRESS)
+    parser.add_argument("--file", default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
-    from threadpoolctl import threadpool_limits
+    if args.worker:
+        from threadpoolctl import threadpool_limits
 
-    # load every BLAS before limiting threads: threadpoolctl limits only libraries already loaded
-    import scipy.linalg  # noqa: F401
-    import scipy.stats  # noqa: F401
-    import sklearn.mixture  # noqa: F401
+        import scipy.linalg  # noqa: F401  load every BLAS before limiting threads
+        import sklearn.mixture  # noqa: F401
 
-    import genlab.classic.em  # noqa: F401
-
+        side, n, d, k, iters = args.worker[0], *map(int, args.worker[1:])
+        with threadpool_limits(limits=int(os.environ.get("OMP_NUM_THREADS", "1"))):
+            print(json.dumps(worker(side, n, d, k, iters, args.file)))
+        return
     rows = []
-    with threadpool_limits(limits=args.threads):
-        for n, d, k in GRIDS[args.grid]:
-            m = 10 if n <= 10_000 else 5 if n <= 100_000 else 3
-            row = bench_cell(n, d, k, m)
+    with tempfile.TemporaryDirectory(dir=args.data_dir) as folder:
+        for n, d, k, with_sklearn in GRIDS[args.grid]:
+            row = bench_row(n, d, k, with_sklearn, args.threads, Path(folder))
             rows.append(row)
             if not args.json:
-                print(f"n={n:>8} d={d:>2} K={k:>2}  genlab {row['genlab_s_per_iter'] * 1e3:9.1f} ms/it  "
-                      f"sklearn {row['sklearn_s_per_iter'] * 1e3:9.1f} ms/it  "
-                      f"x{row['speedup_per_iter']:5.1f} per iter (x{row['speedup_total']:4.1f} total)  "
-                      f"max rel ll diff {row['max_rel_ll_diff']:.1e}", flush=True)
+                print(markdown([row]).splitlines()[-1], flush=True)
     if args.json:
         print(json.dumps({"benchmark": "em", "threads": args.threads, "rows": rows}, indent=2))
+    else:
+        print(markdown(rows))
 
 
 if __name__ == "__main__":

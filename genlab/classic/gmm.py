@@ -20,7 +20,7 @@ from sklearn.base import BaseEstimator
 from sklearn.base import DensityMixin as _SkDensityMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from genlab.classic.em import INITS, _check_em_args, em_fit
+from genlab.classic.em import GMM_INITS, _check_em_args, em_fit
 from genlab.errors import InputError, check_choice
 from genlab.prob.mixture import (MixtureParams, component_log_prob, mixture_logpdf,
                                  mixture_sample, responsibilities)
@@ -34,14 +34,19 @@ class GaussianMixtureEM(_SkDensityMixin, BaseEstimator):
     Parameters
     ----------
     n_components : int, K
-    init : "random", "collapsed", "pca_split", or "from_sets" (then ``fit(X, y)`` uses the labels
-        y in 0..K-1 to initialise component k from the points labelled k)
+    init : "kmeans" (scikit-learn's default: k-means++ seeding and Lloyd iterations, then each
+        component from its cluster), the lecture's "random", "collapsed", "pca_split", or
+        "from_sets" (then ``fit(X, y)`` uses the labels y in 0..K-1 to initialise component k
+        from the points labelled k)
+    n_init : number of initialisations; the fit with the highest log-likelihood is kept
     max_iter : maximum number of EM iterations
     tol : relative early-stopping tolerance on the total log-likelihood
     reg_covar : added to every covariance's diagonal
     damping : a in (0, 1]; 1 is plain EM
     early_stop : stop when the log-likelihood no longer changes by ``tol``
-    random_state : seed of the random initialisations
+    warm_start : when True, a second ``fit`` starts from the parameters of the first (one run,
+        ``n_init`` ignored), as scikit-learn's
+    random_state : seed of the random initialisations (int, RandomState or None)
 
     Attributes
     ----------
@@ -52,31 +57,41 @@ class GaussianMixtureEM(_SkDensityMixin, BaseEstimator):
     density = "exact"
     sampling = "one-shot"
 
-    def __init__(self, n_components: int = 1, *, init: str = "random", max_iter: int = 100,
-                 tol: float = 1e-6, reg_covar: float = 1e-6, damping: float = 1.0,
-                 early_stop: bool = True, random_state=None):
+    def __init__(self, n_components: int = 1, *, init: str = "kmeans", n_init: int = 1,
+                 max_iter: int = 100, tol: float = 1e-6, reg_covar: float = 1e-6,
+                 damping: float = 1.0, early_stop: bool = True, warm_start: bool = False,
+                 random_state=None):
         self.n_components = n_components
         self.init = init
+        self.n_init = n_init
         self.max_iter = max_iter
         self.tol = tol
         self.reg_covar = reg_covar
         self.damping = damping
         self.early_stop = early_stop
+        self.warm_start = warm_start
         self.random_state = random_state
 
     # ----- fitting -----
     def fit(self, X, y=None):
         """Fit by EM; ``y`` is used only by init="from_sets". Returns self."""
-        X = validate_data(self, X, dtype=[np.float64, np.float32], ensure_min_samples=2)
-        _check_em_args(self.n_components, self.max_iter, self.tol, self.reg_covar, self.damping)
-        check_choice("init", self.init, INITS)
+        warm = bool(self.warm_start) and hasattr(self, "means_")
+        X = validate_data(self, X, dtype=[np.float64, np.float32], ensure_min_samples=2, reset=not warm)
+        _check_em_args(self.n_components, self.max_iter, self.tol, self.reg_covar, self.damping,
+                       self.n_init)
+        check_choice("init", self.init, GMM_INITS)
         if X.shape[0] < self.n_components:
             raise InputError("X", "too_few_rows", min_rows=self.n_components, got=X.shape[0])
         seed = self.random_state
         if isinstance(seed, np.random.RandomState) or seed is None:
             seed = np.random.RandomState(seed).randint(2**31 - 1)
         labels = None if self.init != "from_sets" else y
+        if warm and self.means_.shape[0] != self.n_components:
+            raise InputError("n_components", "custom",
+                             text_en=f"warm_start needs the fitted number of components, {self.means_.shape[0]}",
+                             text_ru=f"warm_start требует прежнее число компонент, {self.means_.shape[0]}")
         history = em_fit(X, self.n_components, init=self.init, labels=labels,
+                         initial=self.params_ if warm else None, n_init=1 if warm else self.n_init,
                          n_iter=self.max_iter, tol=self.tol, reg_covar=self.reg_covar,
                          damping=self.damping, early_stop=self.early_stop, seed=int(seed))
         self._set_params(history.params(-1))

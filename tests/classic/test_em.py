@@ -79,10 +79,10 @@ def test_float32_works_and_agrees_with_float64():
     np.testing.assert_allclose(h32.means[-1], h64.means[-1], atol=0.05)
 
 
-def test_blocked_sweep_without_cache_and_engines_agree():
+def test_chunk_sizes_and_engines_agree():
     x = blobs(3000, 5, 3, seed=7)
     a = em_fit(x, 3, n_iter=10, early_stop=False, seed=0)
-    b = em_fit(x, 3, n_iter=10, early_stop=False, seed=0, cache_mb=0)
+    b = em_fit(x, 3, n_iter=10, early_stop=False, seed=0, chunk_size=257)
     c = em_fit(x, 3, n_iter=10, early_stop=False, seed=0, engine="direct")
     np.testing.assert_allclose(a.log_likelihood, b.log_likelihood, rtol=1e-12)
     np.testing.assert_allclose(a.log_likelihood, c.log_likelihood, rtol=1e-12)
@@ -102,7 +102,7 @@ def test_bad_input_names_the_parameter():
     with pytest.raises(InputError, match="X"):
         em_fit(x[:1], 2)
     with pytest.raises(InputError, match="init"):
-        em_fit(x, 2, init="kmeans")
+        em_fit(x, 2, init="kmedoids")
     with pytest.raises(InputError, match="labels"):
         em_fit(x, 2, init="from_sets")
     with pytest.raises(InputError, match="labels"):

@@ -106,3 +106,73 @@ def test_mle_is_min_kl():
     gx, gy, z = density_grid(LECTURE_MIXTURE, (-8, 8), (-8, 8), 600)
     h = -np.trapezoid(np.trapezoid(np.where(z > 0, z * np.log(np.maximum(z, 1e-300)), 0), gx[0], axis=1), gy[:, 0])
     assert abs(curve.entropy - h) < 4 * curve.entropy_se
+
+
+def six_blobs(seed, n_features=2):
+    from sklearn.datasets import make_blobs
+
+    return make_blobs(n_samples=1200, centers=6, n_features=n_features, cluster_std=0.6,
+                      center_box=(-10, 10), random_state=seed)[0]
+
+
+@pytest.mark.parametrize("shape", ["six blobs", "six stretched blobs", "six blobs fitted with 4"])
+def test_default_fit_is_at_least_as_good_as_sklearns_default_in_9_of_10(shape):
+    """The same data, both estimators with their default settings; 'as good' = a mean
+    log-likelihood on the data at least scikit-learn's (to round-off)."""
+    import warnings
+
+    from sklearn.mixture import GaussianMixture
+
+    wins = 0
+    for seed in range(10):
+        x = six_blobs(seed)
+        if shape == "six stretched blobs":
+            x = x @ np.random.default_rng(seed).normal(size=(2, 2))
+        k = 4 if shape.endswith("with 4") else 6
+        ours = GaussianMixtureEM(k, random_state=seed).fit(x).score(x)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # scikit-learn's ConvergenceWarning on some seeds
+            ref = GaussianMixture(k, random_state=seed).fit(x).score(x)
+        wins += ours >= ref - 1e-9 * abs(ref)
+    assert wins >= 9
+
+
+def test_kmeans_init_is_the_m_step_of_the_nearest_centre_clusters():
+    from genlab.classic import initial_params
+
+    x = six_blobs(0, n_features=3)
+    init = initial_params(x, 6, "kmeans", rng=np.random.default_rng(0), reg_covar=1e-6)
+    labels = np.argmin(((x[:, None, :] - init.means[None]) ** 2).sum(-1), axis=1)  # by brute force
+    for k in range(6):
+        xk = x[labels == k]
+        np.testing.assert_allclose(init.means[k], xk.mean(0), rtol=1e-10, atol=1e-10)
+        np.testing.assert_allclose(init.covariances[k], np.cov(xk.T, bias=True) + 1e-6 * np.eye(3),
+                                   rtol=1e-9, atol=1e-12)
+        assert init.weights[k] == pytest.approx(len(xk) / len(x), rel=1e-12)
+    from sklearn.datasets import make_blobs
+    _, _, centres = make_blobs(n_samples=1200, centers=6, n_features=3, cluster_std=0.6,
+                               center_box=(-10, 10), random_state=0, return_centers=True)
+    assert np.abs(init.means[:, None, :] - centres[None]).max(-1).min(1).max() < 0.15  # one per blob
+
+
+def test_n_init_keeps_the_best_of_its_runs():
+    x = six_blobs(3)
+    one = GaussianMixtureEM(6, init="random", random_state=0).fit(x)
+    best = GaussianMixtureEM(6, init="random", n_init=5, random_state=0).fit(x)
+    # the first of the five runs is the single run: the best of five is at least as good
+    assert best.lower_bound_ >= one.lower_bound_ - 1e-12
+    assert best.lower_bound_ == pytest.approx(best.score(x), rel=1e-12)
+
+
+def test_warm_start_continues_from_the_last_fit():
+    x = six_blobs(1)
+    straight = GaussianMixtureEM(6, init="pca_split", max_iter=10, early_stop=False).fit(x)
+    warm = GaussianMixtureEM(6, init="pca_split", max_iter=5, early_stop=False, warm_start=True)
+    warm.fit(x)
+    first = warm.means_.copy()
+    warm.fit(x)
+    assert not np.allclose(first, warm.means_)
+    np.testing.assert_allclose(warm.means_, straight.means_, rtol=1e-9, atol=1e-9)
+    np.testing.assert_allclose(warm.covariances_, straight.covariances_, rtol=1e-8, atol=1e-9)
+    cold = GaussianMixtureEM(6, init="pca_split", max_iter=5, early_stop=False).fit(x)
+    np.testing.assert_allclose(cold.fit(x).means_, first)  # without warm_start: the same 5 iterations

@@ -1,0 +1,156 @@
+"""The rows of a data matrix, read a block at a time, and one process's shard of them.
+
+A data set larger than memory is a file that no process loads whole: a ``.npy`` file is memory-
+mapped and each block of rows is read when it is needed; a Parquet file is read one row group at
+a time, and a process opens only the row groups of its own shard. Under ``torchrun`` each of the
+W processes holds a contiguous shard of the rows (``genlab.distributed.rank_slice``; Parquet:
+whole row groups, balanced by row count), so statistics summed per shard and all-reduced are
+the statistics of the whole file.
+
+    rows = open_rows("data.npy", rank=0, world_size=1)   # Rows: n_total, start, n, dim
+    for block in rows.blocks(4096): ...                   # (b, d) float64, in file order
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from genlab.distributed import rank_slice, world
+from genlab.errors import InputError
+
+FORMATS = (".npy", ".parquet", ".csv")
+
+
+class Rows:
+    """Rows ``[start, start + n)`` of an ``(n_total, dim)`` matrix, readable in blocks."""
+
+    def __init__(self, n_total: int, start: int, n: int, dim: int):
+        self.n_total, self.start, self.n, self.dim = int(n_total), int(start), int(n), int(dim)
+
+    def blocks(self, size: int):
+        """Consecutive (b, dim) float arrays, b <= size, covering this shard's rows in order."""
+        raise NotImplementedError
+
+    def take(self, local_rows: np.ndarray) -> np.ndarray:
+        """The rows at the given sorted local indices (0 <= i < n), shape (len, dim)."""
+        out = np.empty((len(local_rows), self.dim))
+        done, offset = 0, 0
+        for block in self.blocks(65536):
+            hit = local_rows[(local_rows >= offset) & (local_rows < offset + len(block))]
+            out[done: done + len(hit)] = block[hit - offset]
+            done += len(hit)
+            offset += len(block)
+        return out
+
+
+class ArrayRows(Rows):
+    """Rows ``[start, stop)`` of an array in memory or memory-mapped (a memmap reads only the
+    blocks asked for)."""
+
+    def __init__(self, x: np.ndarray, start: int = 0, stop: int | None = None, dtype=None):
+        stop = len(x) if stop is None else stop
+        super().__init__(len(x), start, stop - start, x.shape[1])
+        self.x = x
+        self.dtype = np.dtype(dtype or (x.dtype if x.dtype in (np.float32, np.float64) else np.float64))
+
+    def blocks(self, size: int):
+        end = self.start + self.n
+        for s in range(self.start, end, size):
+            yield np.asarray(self.x[s: min(s + size, end)], dtype=self.dtype)
+
+    def take(self, local_rows: np.ndarray) -> np.ndarray:
+        return np.asarray(self.x[self.start + np.asarray(local_rows)], dtype=self.dtype)
+
+
+class ParquetRows(Rows):
+    """The numeric columns of a Parquet file's row groups ``groups`` (only those are ever read)."""
+
+    def __init__(self, path: Path, groups: list[int], param: str = "--data"):
+        import pyarrow.parquet as pq
+
+        self.file, self.groups, self.param, self.dtype = pq.ParquetFile(path), groups, param, np.dtype(np.float64)
+        meta = self.file.metadata
+        sizes = [meta.row_group(g).num_rows for g in range(meta.num_row_groups)]
+        start = sum(sizes[: groups[0]]) if groups else sum(sizes)
+        super().__init__(sum(sizes), start, sum(sizes[g] for g in groups), meta.num_columns)
+
+    def blocks(self, size: int):
+        for g in self.groups:
+            table = self.file.read_row_group(g)
+            block = np.column_stack([_numeric_column(c, name, self.param)
+                                     for c, name in zip(table.columns, table.column_names)])
+            for s in range(0, len(block), size):
+                yield block[s: s + size]
+
+
+def _numeric_column(column, name: str, param: str) -> np.ndarray:
+    import pyarrow as pa
+
+    if not (pa.types.is_integer(column.type) or pa.types.is_floating(column.type)):
+        raise InputError(param, "custom", text_en=f"column {name!r} is {column.type}, not numbers",
+                         text_ru=f"столбец {name!r} имеет тип {column.type}, а не числа")
+    return column.to_numpy(zero_copy_only=False).astype(np.float64)  # nulls become NaN
+
+
+def _parquet_groups(file, rank: int, world_size: int) -> list[int]:
+    """Whole row groups per rank, contiguous and balanced by row count (by each group's middle row)."""
+    meta = file.metadata
+    sizes = np.array([meta.row_group(g).num_rows for g in range(meta.num_row_groups)])
+    middles = np.cumsum(sizes) - sizes / 2
+    owner = np.minimum((middles * world_size / max(1, sizes.sum())).astype(int), world_size - 1)
+    return [int(g) for g in np.flatnonzero(owner == rank)]
+
+
+def _read_csv(path: Path, param: str) -> np.ndarray:
+    """A CSV of numbers, with or without one header line."""
+    with open(path, encoding="utf-8", errors="replace") as f:
+        first = f.readline()
+    try:
+        [float(v) for v in first.split(",")]
+        header = 0
+    except ValueError:
+        header = 1
+    try:
+        return np.loadtxt(path, delimiter=",", skiprows=header, ndmin=2, dtype=np.float64)
+    except ValueError as err:
+        raise InputError(param, "custom", text_en=f"{path.name} is not a CSV of numbers ({err})",
+                         text_ru=f"{path.name} — не CSV из чисел ({err})") from None
+
+
+def open_rows(path, *, rank: int | None = None, world_size: int | None = None, param: str = "--data") -> Rows:
+    """This rank's shard of the data file ``path`` (.npy memory-mapped, .parquet by row groups,
+    .csv read whole); rank and world size default to this process's (``genlab.distributed``).
+    Errors name ``param``: a missing or unreadable file, a shape that is not
+    (n, d), columns that are not numbers."""
+    if rank is None or world_size is None:
+        w = world()
+        rank, world_size = w.rank, w.world_size
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(param, "custom", text_en=f"no such file: {path}", text_ru=f"нет такого файла: {path}")
+    suffix = path.suffix.lower()
+    if suffix not in FORMATS:
+        raise InputError(param, "custom", text_en=f"{path.name}: use a {', '.join(FORMATS)} file",
+                         text_ru=f"{path.name}: нужен файл {', '.join(FORMATS)}")
+    try:
+        if suffix == ".parquet":
+            import pyarrow.parquet as pq
+
+            return ParquetRows(path, _parquet_groups(pq.ParquetFile(path), rank, world_size), param)
+        x = _read_csv(path, param) if suffix == ".csv" else np.load(path, mmap_mode="r", allow_pickle=False)
+    except InputError:
+        raise
+    except ImportError:
+        raise InputError(param, "custom", text_en="reading Parquet needs pyarrow (pip install pyarrow)",
+                         text_ru="для Parquet нужен pyarrow (pip install pyarrow)") from None
+    except Exception as err:  # a corrupt or truncated file: say so, do not show a traceback
+        raise InputError(param, "bad_file", reason=f"{path.name}: {type(err).__name__}: {err}") from None
+    if x.ndim != 2:
+        raise InputError(param, "bad_shape", expected="(n, d)", got=str(tuple(x.shape)))
+    if not (np.issubdtype(x.dtype, np.floating) or np.issubdtype(x.dtype, np.integer)):
+        raise InputError(param, "custom", text_en=f"{path.name} holds {x.dtype}, not numbers",
+                         text_ru=f"в {path.name} тип {x.dtype}, а не числа")
+    share = rank_slice(len(x), rank, world_size)
+    return ArrayRows(x, share.start, share.stop, dtype=np.float64)
