@@ -24,15 +24,20 @@ SAMPLING_KINDS: tuple[str, ...] = ("one-shot", "sequential", "iterative")
 
 
 class NoDensityError(NotImplementedError):
-    """Raised by ``log_prob``/``elbo`` of a model whose taxonomy has no such quantity."""
+    """Raised by ``log_prob``/``elbo`` of a model whose taxonomy has no such quantity.
 
+    Carries a code (``no_density_implicit`` or ``no_density_latent``) and the model's name; the
+    explanation is a template in ``genlab/locale/<lang>/errors.json`` (``message(lang)``).
+    """
 
-IMPLICIT_EXPLANATION = (
-    "{name} is an implicit generative model: it defines samples x = G(z) with z ~ N(0, I), but "
-    "no formula for p(x). G maps a low-dimensional z onto a thin set of the data space, so p(x) "
-    "is not available in closed form (and is zero almost everywhere off that set). To compare it "
-    "with data, use sample-based metrics (Frechet distance, MMD, classifier accuracy)."
-)
+    def __init__(self, code: str, name: str):
+        self.code, self.param, self.details = code, "log_prob", {"name": name}
+        super().__init__(self.message("en"))
+
+    def message(self, lang: str = "en") -> str:
+        from genlab.i18n import format_error
+
+        return format_error(self.param, self.code, self.details, lang).split(": ", 1)[1]
 
 
 @runtime_checkable
@@ -55,15 +60,13 @@ class DensityMixin:
 
     def log_prob(self, x, *, condition=None):
         if self.density == "bound":
-            raise NoDensityError(
-                f"{type(self).__name__} is a latent-variable model: log p(x) = log ∫ p(x|z) p(z) dz "
-                "has no closed form; use elbo(x), a lower bound on log p(x).")
-        raise NoDensityError(IMPLICIT_EXPLANATION.format(name=type(self).__name__))
+            raise NoDensityError("no_density_latent", type(self).__name__)
+        raise NoDensityError("no_density_implicit", type(self).__name__)
 
     def elbo(self, x, *, condition=None):
         if self.density == "exact":
             return self.log_prob(x, condition=condition)  # an exact density is its own tightest bound
-        raise NoDensityError(IMPLICIT_EXPLANATION.format(name=type(self).__name__))
+        raise NoDensityError("no_density_implicit", type(self).__name__)
 
 
 def _torch_lab_module():

@@ -101,6 +101,25 @@ class Param:
             return value
         raise AssertionError(f"unknown kind {self.kind!r}")
 
+    def slider_bounds(self) -> tuple[float, float, float]:
+        """(minimum, maximum, step) of a slider that can only show allowed values."""
+        step = self.step or (1 if self.kind == "int" else (self.high - self.low) / 100)
+        low = self.low + step if self.low_open else self.low
+        high = self.high - step if self.high_open else self.high
+        return low, high, step
+
+    def info(self, tr, *, with_range: bool) -> str | None:
+        """The help text a view shows (``tr``: a ``genlab.i18n.Translator`` of the section)."""
+        text = tr.help(self.name)
+        if with_range and self.range_text():
+            text = f"{text} ({self.range_text()})" if text else self.range_text()
+        return text or None
+
+    def choice_pairs(self, tr) -> list[tuple[str, Any]]:
+        """(label, value) per choice; labels from ``params.<name>.choices`` in the locale file."""
+        labels = (tr.param_texts.get(self.name) or {}).get("choices", {})
+        return [(labels.get(str(c), str(c)), c) for c in self.choices]
+
     def range_text(self) -> str:
         """The allowed values, as the help texts and errors write them."""
         if self.kind == "seed":

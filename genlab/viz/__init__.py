@@ -3,12 +3,13 @@
 ``genlab.viz.prob`` (section 1): mixture_surface, mixture_surface_plotly, kde_curves, mean_sigma.
 ``genlab.viz.classic`` (section 2): two_paradigms, mle_kl, cov_ellipse.
 ``genlab.viz.taxonomy``: taxonomy_panels (one panel per model of the three kinds).
+``genlab.viz.images``: to_uint8, tile, upscale (image batches and grids, for every family).
 Modules are imported on use so that importing genlab.viz stays light.
 """
 
 import importlib
 
-_MODULES = ("prob", "classic", "taxonomy")
+_MODULES = ("prob", "classic", "taxonomy", "images")
 
 
 def __getattr__(name):

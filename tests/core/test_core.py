@@ -85,3 +85,12 @@ def test_load_prints_nothing_to_stdout(tmp_path, capsys):
     capsys.readouterr()
     DiagonalGaussian.load_lab(tmp_path / "m")
     assert capsys.readouterr().out == ""
+
+
+def test_subpackages_load_on_first_use():
+    """The README's first example: ``import genlab; genlab.widgets.gan()`` needs no other import."""
+    import subprocess
+    import sys
+
+    code = "import genlab, types; assert callable(genlab.widgets.gan); assert isinstance(genlab.viz, types.ModuleType)"
+    subprocess.run([sys.executable, "-c", code], check=True)

@@ -101,8 +101,8 @@ def test_imagenet_class_names():
 def test_cli_and_tab_use_the_same_biggan_path(tmp_path, monkeypatch):
     from typer.testing import CliRunner
 
-    from genlab.app.tabs import gan as tab
     from genlab.cli import app
+    from genlab.sections import gan as tab
     from genlab.provenance import read_provenance
 
     folder, _ = tiny_folder(tmp_path)

@@ -16,7 +16,7 @@ def tiny_lab(tmp_path, monkeypatch):
     """A tiny random digits GAN standing in for the shipped one (the pipeline code is the same)."""
     torch.manual_seed(0)
     ConditionalGAN(z_dim=8, g_ch=4, d_ch=4, embed_dim=4, class_names=list(CLASS_NAMES)).save_lab(tmp_path / "gan")
-    monkeypatch.setattr(pipeline, "ASSET", tmp_path / "gan")
+    monkeypatch.setattr(pipeline, "lab_asset", lambda: tmp_path / "gan")
     pipeline.load_lab_gan.cache_clear()
     yield tmp_path / "gan"
     pipeline.load_lab_gan.cache_clear()
@@ -47,30 +47,49 @@ def test_cli_bad_input_exits_2_naming_the_parameter(tiny_lab, tmp_path, args, pa
     assert param in r.output
 
 
-def test_check_request_by_name_and_seed():
-    assert pipeline.check_request("lab", "three", 4, 0.5, 7).class_id == 3
-    assert pipeline.check_request("biggan-deep-256", "golden retriever", 1, 0.4, 0).class_id == 207
-    assert pipeline.check_request("lab", 3, 1, 1.0, -1).seed >= 0
+def test_request_by_name_and_seed():
+    from genlab.families.gan.pipeline import GanRequest, parse_class
+
+    assert parse_class("three") == 3 and parse_class("golden retriever", "biggan-deep-256") == 207
+    assert GanRequest("lab", 3, 1, 1.0, -1).checked().seed >= 0
     with pytest.raises(InputError, match="seed"):
-        pipeline.check_request("lab", 3, 1, 1.0, 1.5)
+        GanRequest("lab", 3, 1, 1.0, 1.5).checked()
     with pytest.raises(InputError, match="class"):
-        pipeline.check_request("biggan-deep-256", 1000, 1, 1.0, 0)
+        GanRequest("biggan-deep-256", 1000, 1, 1.0, 0).checked()
+    with pytest.raises(InputError, match="class_id: must be an integer"):
+        GanRequest("lab", 2.5, 1, 1.0, 0).checked()  # never silently truncated to 2
+    with pytest.raises(InputError, match="class: must be an integer"):
+        parse_class("2.5")
+
+
+def test_lecture_defaults_for_biggan():
+    from genlab.families.gan.pipeline import GanRequest
+
+    assert GanRequest.defaults()["truncation"] == 0.4  # the truncation trick is on from the start
+    assert GanRequest.defaults("biggan-deep-256")["class_id"] == 207
 
 
 def test_interpolation_strips(tiny_lab):
-    strip = pipeline.interpolate("seeds", class_a=2, seed_a=0, seed_b=1, steps=6)
+    from genlab.families.gan.pipeline import InterpolationRequest
+
+    result = pipeline.interpolate(InterpolationRequest("seeds", class_a=2, seed_a=0, seed_b=1, steps=6, truncation=1.0))
+    strip = result.images
     assert strip.shape == (6, 28, 28, 3)
+    assert result.provenance["seed"] == 0 and result.provenance["params"]["seed_b"] == 1  # both seeds recorded
     gan = pipeline.load_lab_gan()
     ends = gan.sample(1, condition=2, seed=0).numpy()
     np.testing.assert_allclose(strip[0, :, :, 0] / 255, ends[0, 0], atol=1 / 255 + 1e-6)
-    classes = pipeline.interpolate("classes", class_a=1, class_b=7, seed_a=3, steps=5)
+    classes = pipeline.interpolate(InterpolationRequest("classes", class_a=1, class_b=7, seed_a=3, steps=5,
+                                                        truncation=1.0)).images
     last = gan.sample(1, condition=7, seed=3).numpy()
     np.testing.assert_allclose(classes[-1, :, :, 0] / 255, last[0, 0], atol=1 / 255 + 1e-6)
 
 
 def test_grid_layout():
+    from genlab.viz.images import tile
+
     images = np.zeros((5, 2, 3, 3), np.uint8)
-    g = pipeline.grid(images, cols=4, pad=1)
+    g = tile(images, cols=4, pad=1)
     assert g.shape == (2 * 3 + 1, 4 * 4 + 1, 3)
 
 

@@ -9,16 +9,16 @@ from genlab.families.gan import pipeline
 from genlab.families.gan.evaluate import generate_per_class, within_class_spread
 from genlab.metrics import digits as dm
 
-pytestmark = pytest.mark.skipif(not (pipeline.ASSET / "model.safetensors").is_file(),
+pytestmark = pytest.mark.skipif(not (pipeline.lab_asset() / "model.safetensors").is_file(),
                                 reason="the shipped GAN is not built")
 
 
 def test_shipped_files_are_small_and_documented():
-    size = (pipeline.ASSET / "model.safetensors").stat().st_size
+    size = (pipeline.lab_asset() / "model.safetensors").stat().st_size
     assert size < 6e6
-    card = (pipeline.ASSET / "README.md").read_text()
+    card = (pipeline.lab_asset() / "README.md").read_text()
     assert "genlab train gan" in card and "CPU minutes" in card
-    metrics = json.loads((pipeline.ASSET / "metrics.json").read_text())
+    metrics = json.loads((pipeline.lab_asset() / "metrics.json").read_text())
     assert metrics["class_accuracy_t1"] >= 0.9
 
 

@@ -15,7 +15,7 @@ from genlab.provenance import read_provenance
 def tiny_lab(tmp_path, monkeypatch):
     torch.manual_seed(0)
     ConditionalGAN(z_dim=8, g_ch=4, d_ch=4, embed_dim=4, class_names=list(CLASS_NAMES)).save_lab(tmp_path / "gan")
-    monkeypatch.setattr(pipeline, "ASSET", tmp_path / "gan")
+    monkeypatch.setattr(pipeline, "lab_asset", lambda: tmp_path / "gan")
     pipeline.load_lab_gan.cache_clear()
     yield tmp_path / "gan"
     pipeline.load_lab_gan.cache_clear()
@@ -24,15 +24,17 @@ def tiny_lab(tmp_path, monkeypatch):
 def test_generate_writes_a_png_with_provenance(tiny_lab):
     from PIL import Image
 
-    from genlab.app.tabs import gan as tab
+    from genlab.sections import gan as tab
 
-    path, info = tab.generate("lab", 3, 5, 0.5, 11, "en")
+    path, info, notebook = tab.generate("lab", 3, 5, 0.5, 11, "en")
     rec = read_provenance(path)
     assert rec["seed"] == 11 and rec["params"]["class_id"] == 3 and rec["params"]["n"] == 5
     assert "3 (three)" in info and "seed 11" in info
-    again, _ = tab.generate("lab", 3, 5, 0.5, 11, "ru")
+    assert read_provenance(path)["request"] == "genlab.families.gan.pipeline.GanRequest"
+    assert "GanRequest(" in open(notebook).read()
+    again, _, _ = tab.generate("lab", 3, 5, 0.5, 11, "ru")
     np.testing.assert_array_equal(np.asarray(Image.open(path)), np.asarray(Image.open(again)))
-    _, random_info = tab.generate("lab", 3, 1, 1.0, -1, "en")
+    _, random_info, _ = tab.generate("lab", 3, 1, 1.0, -1, "en")
     assert "seed -1" not in random_info
 
 
@@ -41,7 +43,7 @@ def test_generate_writes_a_png_with_provenance(tiny_lab):
     (("lab", 1, 4, 0.0, 0), "truncation"), (("lab", 1, 4, 1.01, 0), "truncation"), (("lab", 1, 4, 1.0, 2.5), "seed"),
 ])
 def test_bad_input(tiny_lab, args, param):
-    from genlab.app.tabs import gan as tab
+    from genlab.sections import gan as tab
 
     with pytest.raises(InputError, match=param):
         tab.generate(*args)
@@ -51,14 +53,14 @@ def test_user_errors_wrapper_turns_bad_input_into_a_toast(tiny_lab):
     import gradio as gr
 
     from genlab.app.common import user_errors
-    from genlab.app.tabs import gan as tab
+    from genlab.sections import gan as tab
 
     with pytest.raises(gr.Error, match="n"):
         user_errors("ru")(tab.generate)("lab", 1, 99, 1.0, 0)
 
 
 def test_class_controls():
-    from genlab.app.tabs import gan as tab
+    from genlab.sections import gan as tab
 
     assert tab.class_choices("lab")[3] == ("3 (three)", 3)
     assert len(tab.class_choices("biggan-deep-256")) == 1000
@@ -67,24 +69,26 @@ def test_class_controls():
     assert tab.sync_class(4) == 4 and tab.sync_class(999, "biggan-deep-256") == 999
     with pytest.raises(InputError, match="class"):
         tab.sync_class(10, "lab")
+    assert tab.model_defaults("biggan-deep-256")["class_id"] == 207
 
 
 def test_log_prob_answer_explains_no_density(tiny_lab):
-    from genlab.app.tabs import gan as tab
+    from genlab.sections import gan as tab
 
     text = tab.try_log_prob()
     assert "NoDensityError" in text and "implicit" in text
 
 
 def test_interpolation_strip_png(tiny_lab):
-    from genlab.app.tabs import gan as tab
+    from genlab.sections import gan as tab
 
-    path = tab.interpolate("classes", 1, 7, 0, 1, 6, 0.8)
-    assert read_provenance(path)["kind"] == "gan-interpolation"
+    path, _notebook = tab.interpolate("classes", 1, 7, 0, 1, 6, 0.8)
+    rec = read_provenance(path)
+    assert rec["kind"] == "gan-interpolation" and rec["seed"] == 0 and rec["params"]["seed_b"] == 1
 
 
 def test_toy_training_yields_field_and_mode_log():
-    from genlab.app.tabs import gan as tab
+    from genlab.sections import gan as tab
 
     frames = list(tab.train_toy("eight_gaussians", 200, 0, "en", every=100))
     assert len(frames) == 2
@@ -98,7 +102,7 @@ def test_toy_training_yields_field_and_mode_log():
 def test_sweep_figure_from_metrics(tiny_lab):
     import json
 
-    from genlab.app.tabs import gan as tab
+    from genlab.sections import gan as tab
 
     fig, text = tab.sweep_figure()
     assert fig is None and "genlab train gan" in text
@@ -110,22 +114,17 @@ def test_sweep_figure_from_metrics(tiny_lab):
     assert fig is not None and "50" in text
 
 
-def test_strings_have_the_same_keys():
-    from genlab.app.tabs import gan as tab
-    from genlab.widgets import gan_widget as widget
-
-    for table in (tab.STRINGS, widget.STRINGS):
-        assert set(table["en"]) == set(table["ru"])
-
-
 def test_tab_renders_in_blocks(tiny_lab):
     import gradio as gr
 
-    from genlab.app.tabs import gan as tab
+    from genlab.sections import gan as tab
+
+    from genlab.app.tabs import gan as gan_tab
 
     with gr.Blocks() as demo:
-        tab.render("ru")
-    assert demo is not None
+        gan_tab.render("ru")
+    names = {fn.api_name for fn in demo.fns.values()}
+    assert {"gan_generate", "gan_interpolate", "gan_train_toy", "gan_log_prob"} <= names
 
 
 def test_widget_builds_and_buttons_work(tiny_lab):

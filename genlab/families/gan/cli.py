@@ -8,6 +8,9 @@ from typing import Optional
 
 import typer
 
+from genlab.cli_options import with_request
+from genlab.families.gan.pipeline import GanRequest
+
 DATA_CHOICES = ("mnist", "eight_gaussians", "moons", "rings", "checkerboard", "spiral")
 
 
@@ -78,29 +81,38 @@ def train(
     typer.echo(json.dumps({k: v for k, v in metrics.items() if k != "sweep"}))
 
 
+def _parse_class_option(raw: str, values: dict) -> int:
+    from genlab.families.gan.pipeline import parse_class
+
+    return parse_class(raw, values.get("model") or "lab")
+
+
+@with_request(GanRequest, parse={"class_id": _parse_class_option})
 def sample(
-    model: str = typer.Option("lab", help="lab (the shipped digits GAN) or biggan-deep-256."),
-    class_: str = typer.Option("0", "--class", help="Class index or name (lab: 0-9 or zero..nine; "
-                                                    "BigGAN: 0-999 or an ImageNet name)."),
-    n: int = typer.Option(16, "-n", "--n", help="Number of images, 1-16."),
-    truncation: float = typer.Option(1.0, help="Truncation of z, in (0, 1]: lower = more typical, less varied."),
-    seed: int = typer.Option(-1, help="Seed (-1 = random; the seed used is recorded in the file)."),
-    cols: int = typer.Option(4, min=1, max=16, help="Images per row of the grid."),
-    scale: int = typer.Option(4, min=1, max=8, help="Pixel upscaling of the lab model's 28x28 digits."),
+    request: GanRequest,
+    cols: int = typer.Option(4, help="Images per row of the grid."),
     weights: Optional[Path] = typer.Option(None, help="BigGAN: local folder with config.json and weights."),
     out: Path = typer.Option(Path("gan-grid.png"), help="PNG file to write (with provenance)."),
+    notebook: Optional[Path] = typer.Option(None, help="Also write a notebook (.ipynb) that makes the same grid."),
 ):
     """Generate a grid of class-conditional images and save it as a PNG with provenance."""
+    import dataclasses
+
+    import numpy as np
+
+    from genlab.errors import check_int
     from genlab.families.gan import pipeline
     from genlab.provenance import save_image
 
-    req = pipeline.check_request(model, class_, n, truncation, seed)
-    images = pipeline.generate(req, biggan_path=str(weights) if weights else None)
-    picture = pipeline.grid(images, cols, scale=scale if req.model == pipeline.LAB else 1)
-    rec = pipeline.provenance(req)
-    save_image(picture, out, rec)
-    typer.echo(f"wrote {out}: {req.n} x {pipeline.class_names(req.model)[req.class_id]}, "
-               f"truncation {req.truncation:g}, seed {req.seed}")
+    cols = check_int("cols", cols, 1, pipeline.MAX_IMAGES)
+    result = dataclasses.replace(pipeline.generate(request, biggan_path=str(weights) if weights else None), cols=cols)
+    save_image(np.asarray(result.show()), out, result.provenance)
+    if notebook is not None:
+        from genlab.notebook import save_notebook
+
+        save_notebook(result.request, notebook, provenance=result.provenance)
+    r = result.request
+    typer.echo(f"wrote {out}: {r.n} x {result.class_name}, truncation {r.truncation:g}, seed {r.seed}")
 
 
 def evaluate(

@@ -1,160 +1,205 @@
-"""What the views (CLI, app, widgets) call: checked requests, image grids, interpolation strips.
+"""The GAN family's face: typed requests in, images with their provenance out.
 
-Two models answer the same request: ``"lab"``, the shipped class-conditional digits GAN
-(genlab/assets/gan-mnist), and ``"biggan-deep-256"``, the lecture's pretrained BigGAN (see
-``pretrained.py``; it needs its weights in a local folder or the cache).
+Two models answer the same ``GanRequest``: ``"lab"``, the shipped class-conditional digits GAN
+(genlab/assets/gan-mnist), and ``"biggan-deep-256"``, the lecture's pretrained BigGAN
+(``pretrained.py``; its weights must be in a local folder or the library's cache). The CLI, the
+web tab and the widget all call ``generate`` and ``interpolate``; they only convert inputs and
+draw the results.
+
+    result = generate(GanRequest(class_id=3, n=8, seed=0))
+    result.images            # (8, 28, 28, 3) uint8
+    result.provenance        # model, seed, every parameter, "AI-generated"
 """
 
 from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
-from pathlib import Path
+from typing import ClassVar
 
 import numpy as np
 
-from genlab.errors import InputError, check_choice, check_int, check_number, check_seed
-from genlab.seeding import resolve_seed
+from genlab.assets import asset_path
+from genlab.errors import InputError, check_int
+from genlab.params import Request, Result, param
 
-ASSET = Path(__file__).resolve().parents[2] / "assets" / "gan-mnist"
 LAB = "lab"
 BIGGAN = "biggan-deep-256"
 MODELS = (LAB, BIGGAN)
 MAX_IMAGES = 16
+TOY_SETS = ("eight_gaussians", "moons", "rings", "spiral", "checkerboard")
+
+
+def lab_asset():
+    return asset_path("gan-mnist")
 
 
 @functools.lru_cache(maxsize=2)
 def load_lab_gan(path: str | None = None):
     """The shipped digits GAN (read-only, cached), float32, eval mode."""
-    import contextlib
-    import io
+    from pathlib import Path
 
     from genlab.families.gan.model import ConditionalGAN
 
-    with contextlib.redirect_stdout(io.StringIO()):  # huggingface_hub prints "Loading weights ..."
-        return ConditionalGAN.load_lab(Path(path) if path else ASSET)
+    return ConditionalGAN.load_lab(Path(path) if path else lab_asset())
+
+
+def n_classes(model: str) -> int:
+    return 10 if model == LAB else 1000
 
 
 def class_names(model: str = LAB) -> list[str]:
+    """ "index (name)" for every class of ``model``."""
     if model == LAB:
         from genlab.data.digits import CLASS_NAMES
 
-        return [f"{i} ({name})" for i, name in enumerate(CLASS_NAMES)]
-    from genlab.families.gan.pretrained import imagenet_class_names
+        names = CLASS_NAMES
+    else:
+        from genlab.families.gan.pretrained import imagenet_class_names
 
-    return [f"{i} ({name})" for i, name in enumerate(imagenet_class_names())]
+        names = imagenet_class_names()
+    return [f"{i} ({name})" for i, name in enumerate(names)]
+
+
+def parse_class(value, model: str = LAB) -> int:
+    """A class index (a number or digit string) or a class name ("three", "golden retriever")."""
+    if isinstance(value, str) and not value.strip().lstrip("-").replace(".", "", 1).isdigit():
+        text = value.strip().lower()
+        for i, label in enumerate(class_names(model)):
+            name = label.split(" (", 1)[1].rstrip(")").lower()
+            if text == name or text in [part.strip() for part in name.split(",")]:
+                return i
+        raise InputError("class", "no_such_class", value=repr(value))
+    if isinstance(value, str):
+        value = float(value)
+    return check_int("class", value, 0, n_classes(model) - 1)
+
+
+@dataclass(frozen=True)
+class GanRequest(Request):
+    """n class-conditional images from one noise seed."""
+
+    SECTION: ClassVar[str] = "gan"
+    PIPELINE: ClassVar[str] = "generate"
+    # the lecture's BigGAN cell: class 207 (golden retriever), truncation 0.4
+    PRESETS: ClassVar[dict] = {BIGGAN: {"class_id": 207}}
+
+    model: str = param(LAB, choices=MODELS)
+    class_id: int = param(0, low=0, high=999, control="number", cli="--class")
+    n: int = param(8, low=1, high=MAX_IMAGES, short="-n")
+    truncation: float = param(0.4, low=0.0, high=1.0, low_open=True, step=0.05)
+    seed: int = param(-1, kind="seed")
+
+    def validate(self) -> None:
+        check_int("class_id", self.class_id, 0, n_classes(self.model) - 1)
+
+
+@dataclass(frozen=True)
+class InterpolationRequest(Request):
+    """A strip of lab-GAN images between two seeds (class fixed) or two classes (seed fixed)."""
+
+    SECTION: ClassVar[str] = "gan"
+    PIPELINE: ClassVar[str] = "interpolate"
+    model: ClassVar[str] = LAB  # the lab GAN only
+
+    mode: str = param("seeds", choices=("seeds", "classes"))
+    class_a: int = param(3, low=0, high=9, control="number")
+    class_b: int = param(8, low=0, high=9, control="number")
+    seed_a: int = param(0, kind="seed")
+    seed_b: int = param(1, kind="seed")
+    steps: int = param(8, low=2, high=16)
+    truncation: float = param(0.4, low=0.0, high=1.0, low_open=True, step=0.05)
 
 
 @dataclass
-class Request:
-    """A checked generation request; ``seed`` is resolved (never -1)."""
+class GanResult(Result):
+    images: np.ndarray          # (n, H, W, 3) uint8, in the order drawn
+    class_name: str = ""
+    cols: int = 4               # images per row of the grid that ``show`` draws
 
-    model: str
-    class_id: int
-    n: int
-    truncation: float
-    seed: int
+    def show(self):
+        """The images as one PIL image (what the tab shows and a notebook cell displays)."""
+        from PIL import Image
 
+        from genlab.provenance.image_watermark import MIN_PIXELS
+        from genlab.viz.images import tile
 
-def check_request(model: str = LAB, class_id=0, n=4, truncation=1.0, seed=-1, *,
-                  n_classes: int | None = None) -> Request:
-    """Validate a request the way every view needs it; bad input raises ``InputError``."""
-    check_choice("model", model, MODELS)
-    if n_classes is None:
-        n_classes = 10 if model == LAB else 1000
-    class_id = parse_class(class_id, model, n_classes)
-    n = check_int("n", n, 1, MAX_IMAGES)
-    truncation = check_number("truncation", truncation, 0, 1, lo_open=True)
-    seed = resolve_seed(check_seed("seed", seed))
-    return Request(model, class_id, n, float(truncation), seed)
+        # 28x28 digits are enlarged (at least 4x, and enough to carry the invisible watermark)
+        lab = self.request.model != BIGGAN
+        return Image.fromarray(tile(self.images, self.cols, scale=4 if lab else 1, min_pixels=MIN_PIXELS if lab else 0))
 
 
-def parse_class(value, model: str = LAB, n_classes: int = 10) -> int:
-    """A class index (int or digit string) or a class name ("three", "golden retriever")."""
-    if isinstance(value, str) and not value.strip().lstrip("-").isdigit():
-        text = value.strip().lower()
-        names = [n.split(" (", 1)[1].rstrip(")").lower() for n in class_names(model)]
-        for i, name in enumerate(names):
-            if text == name or text in [part.strip() for part in name.split(",")]:
-                return i
-        raise InputError("class", "custom", text_en=f"no class named {value!r}",
-                         text_ru=f"нет класса с именем {value!r}")
-    return check_int("class", value, 0, n_classes - 1)
+def _model_id(model: str) -> tuple[str, str | None]:
+    if model == LAB:
+        return "genlab/gan-mnist", None
+    from genlab.families.gan.pretrained import revision
+
+    return model, revision()
 
 
-def generate(req: Request, *, biggan_path: str | None = None) -> np.ndarray:
-    """uint8 images (n, H, W, 3) for a checked request."""
-    if req.model == LAB:
+def generate(request: GanRequest, *, biggan_path: str | None = None) -> GanResult:
+    """Generate ``request.n`` images of class ``request.class_id``."""
+    from genlab.viz.images import to_uint8
+
+    request = request.checked()
+    if request.model == LAB:
         gan = load_lab_gan()
-        images = gan.sample(req.n, condition=req.class_id, seed=req.seed, truncation=req.truncation)
-        return to_uint8_rgb(images.numpy())
-    from genlab.families.gan.pretrained import generate_biggan, load_biggan
+        images = to_uint8(gan.sample(request.n, condition=request.class_id, seed=request.seed,
+                                     truncation=request.truncation).numpy())
+    else:
+        from genlab.families.gan.pretrained import generate_biggan, load_biggan
 
-    return generate_biggan(load_biggan(biggan_path), req.class_id, req.n, req.truncation, req.seed)
-
-
-def to_uint8_rgb(images: np.ndarray) -> np.ndarray:
-    """(n, 1|3, H, W) floats in [0, 1] -> (n, H, W, 3) uint8."""
-    x = np.clip(np.asarray(images) * 255 + 0.5, 0, 255).astype(np.uint8)
-    if x.shape[1] == 1:
-        x = np.repeat(x, 3, axis=1)
-    return x.transpose(0, 2, 3, 1)
+        images = generate_biggan(load_biggan(biggan_path), request.class_id, request.n, request.truncation,
+                                 request.seed)
+    name, revision = _model_id(request.model)
+    label = class_names(request.model)[request.class_id]
+    return GanResult(request, request.provenance(model=name, revision=revision, kind="image", class_name=label),
+                     images, label)
 
 
-def grid(images: np.ndarray, cols: int = 4, *, scale: int = 1, pad: int = 2) -> np.ndarray:
-    """Tile (n, H, W, 3) uint8 images into one (rows*H, cols*W, 3) image, white padding."""
-    n, h, w, c = images.shape
-    cols = min(cols, n)
-    rows = -(-n // cols)
-    out = np.full((rows * (h + pad) + pad, cols * (w + pad) + pad, c), 255, np.uint8)
-    for i, im in enumerate(images):
-        r, k = divmod(i, cols)
-        out[pad + r * (h + pad):pad + r * (h + pad) + h, pad + k * (w + pad):pad + k * (w + pad) + w] = im
-    if scale > 1:
-        out = out.repeat(scale, axis=0).repeat(scale, axis=1)
-    return out
-
-
-def interpolate(mode: str = "seeds", *, class_a=0, class_b=1, seed_a=0, seed_b=1, steps: int = 8,
-                truncation: float = 1.0) -> np.ndarray:
-    """An interpolation strip from the lab GAN, (steps, 28, 28, 3) uint8.
-
-    ``mode="seeds"``: class ``class_a`` fixed, z moves linearly from z(seed_a) to z(seed_b).
-    ``mode="classes"``: z(seed_a) fixed, the class embedding moves from class_a to class_b.
-    """
+def interpolate(request: InterpolationRequest) -> GanResult:
+    """Images along a straight line in z (``mode="seeds"``) or in the class embedding."""
     import torch
 
     from genlab.families.gan.truncation import truncated_normal
+    from genlab.viz.images import to_uint8
 
-    check_choice("mode", mode, ("seeds", "classes"))
-    steps = check_int("steps", steps, 2, 16)
-    truncation = check_number("truncation", truncation, 0, 1, lo_open=True)
-    class_a, class_b = parse_class(class_a), parse_class(class_b)
-    seed_a, seed_b = (resolve_seed(check_seed(n, s)) for n, s in (("seed_a", seed_a), ("seed_b", seed_b)))
+    request = request.checked()
     gan = load_lab_gan()
-    z_a = truncated_normal((1, gan.z_dim), truncation, torch.Generator().manual_seed(seed_a))
-    z_b = truncated_normal((1, gan.z_dim), truncation, torch.Generator().manual_seed(seed_b))
-    w = torch.linspace(0, 1, steps)[:, None]                      # (steps, 1)
-    e_a, e_b = (gan.generator.embed(torch.tensor([c])) for c in (class_a, class_b))
-    if mode == "seeds":
-        z, e = (1 - w) * z_a + w * z_b, e_a.expand(steps, -1)
+    z_a, z_b = (truncated_normal((1, gan.z_dim), request.truncation, torch.Generator().manual_seed(s))
+                for s in (request.seed_a, request.seed_b))
+    w = torch.linspace(0, 1, request.steps)[:, None]                      # (steps, 1)
+    e_a, e_b = (gan.generator.embed(torch.tensor([c])) for c in (request.class_a, request.class_b))
+    if request.mode == "seeds":
+        z, e = (1 - w) * z_a + w * z_b, e_a.expand(request.steps, -1)
     else:
-        z, e = z_a.expand(steps, -1), (1 - w) * e_a + w * e_b
-    gan.eval()
+        z, e = z_a.expand(request.steps, -1), (1 - w) * e_a + w * e_b
     with torch.no_grad():
         images = (gan.generator.synthesize(z, e) + 1) / 2
-    return to_uint8_rgb(images.numpy())
+    record = request.provenance(model="genlab/gan-mnist", kind="gan-interpolation", seed=request.seed_a)
+    return GanResult(request, record, to_uint8(images.numpy()), cols=request.steps)
 
 
-def provenance(req: Request, kind: str = "image") -> dict:
-    from genlab.provenance import record
+@dataclass(frozen=True)
+class ToyTrainingRequest(Request):
+    """A fresh 2-D GAN trained live on a toy set (mode collapse made visible)."""
 
-    if req.model == LAB:
-        name, revision = "genlab/gan-mnist", None
-    else:
-        from genlab.families.gan.pretrained import revision as library_revision
+    SECTION: ClassVar[str] = "gan"
 
-        name, revision = req.model, library_revision()
-    return record(model=name, seed=req.seed, kind=kind, revision=revision,
-                  params={"class": class_names(req.model)[req.class_id], "class_id": req.class_id,
-                          "n": req.n, "truncation": req.truncation})
+    data: str = param("eight_gaussians", choices=TOY_SETS)
+    train_steps: int = param(1500, low=100, high=5000, step=100)
+    seed: int = param(0, kind="seed")
+
+
+def train_toy(request: ToyTrainingRequest, *, every: int = 100):
+    """Train a 2-D GAN, yielding ``(gan, trainer, history row)`` every ``every`` steps."""
+    import torch
+
+    from genlab.families.gan.toy import ToyGAN, ToyTrainer
+
+    request = request.checked()
+    torch.manual_seed(request.seed)
+    gan = ToyGAN()
+    trainer = ToyTrainer(gan, request.data, seed=request.seed)
+    while trainer.step < request.train_steps:
+        yield gan, trainer, trainer.run(min(every, request.train_steps - trainer.step))

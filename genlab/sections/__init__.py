@@ -1,0 +1,28 @@
+"""The lecture's sections as plain handlers: what a web tab and a Jupyter widget both call.
+
+``genlab.sections.<section>`` holds the section's handlers: plain functions of plain values (the
+values of the controls, in the order the request declares them, and the page's language) that
+build the family's typed request, run its pipeline and return what a view shows — file paths
+(written with provenance), figures, translated text. They import no Gradio and no ipywidgets, so
+they are tested without a UI; the tab (``genlab.app.tabs``) and the widget (``genlab.widgets``)
+only lay out controls and wire events to them.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import uuid
+from pathlib import Path
+
+SECTIONS = ("probability", "discriminative", "taxonomy", "autoregressive", "gan", "vae",
+            "diffusion", "ethics")
+
+
+def output_path(filename: str) -> Path:
+    """A fresh path for a file a handler writes for the user (under one genlab folder in the
+    system's temporary directory, so the server's cache cleanup can find and remove it)."""
+    root = Path(os.environ.get("GENLAB_OUTPUT_DIR") or Path(tempfile.gettempdir()) / "genlab-outputs")
+    folder = root / uuid.uuid4().hex
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / filename

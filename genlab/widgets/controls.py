@@ -1,0 +1,54 @@
+"""ipywidgets controls built from a request's parameter declarations (``genlab.params``).
+
+The same labels, defaults, ranges and choices as the web app's controls. Number boxes are
+unbounded (bounded ipywidgets clamp silently): genlab's check refuses out-of-range values.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from genlab.i18n import Translator
+
+
+def control(request_cls, name: str, lang: str, *, value: Any = None, model: str | None = None,
+            width: str = "520px"):
+    import ipywidgets as w
+
+
+    p = request_cls.params()[name]
+    tr = Translator(request_cls.SECTION, lang)
+    if value is None:
+        value = request_cls.defaults(model)[name]
+    common = {"description": tr.label(name), "tooltip": p.info(tr, with_range=True),
+              "style": {"description_width": "initial"}, "layout": w.Layout(width=width)}
+    kind = p.view_control
+    if kind == "slider":
+        low, high, step = p.slider_bounds()
+        cls = w.IntSlider if p.kind == "int" else w.FloatSlider
+        return cls(value=value, min=low, max=high, step=step, **common)
+    if kind == "number":
+        cls = w.IntText if p.kind in ("int", "seed") else w.FloatText
+        return cls(value=value, **common)
+    if kind in ("dropdown", "radio"):
+        cls = w.Dropdown if kind == "dropdown" else w.RadioButtons
+        options = p.choice_pairs(tr)
+        if p.open_choice and value not in [v for _, v in options]:
+            options.append((str(value), value))
+        return cls(options=options, value=value, **common)
+    if kind == "textbox":
+        cls = w.Textarea if p.lines > 1 else w.Text
+        return cls(value=value, **common)
+    if kind == "checkbox":
+        return w.Checkbox(value=value, **common)
+    raise AssertionError(kind)
+
+
+def controls(request_cls, lang: str, names=None, *, model: str | None = None) -> dict[str, Any]:
+    names = list(request_cls.params()) if names is None else list(names)
+    return {name: control(request_cls, name, lang, model=model) for name in names}
+
+
+def values(widgets: dict[str, Any]) -> dict[str, Any]:
+    """The current value of every control, by parameter name."""
+    return {name: widget.value for name, widget in widgets.items()}

@@ -1,0 +1,68 @@
+"""Every parameter is declared once: the CLI, the web tab and the Jupyter widget show the same
+default, range and choices, taken from the request's declaration (genlab.params)."""
+
+import importlib
+import pkgutil
+
+import pytest
+
+import genlab.families
+from genlab.params import Request
+
+
+def all_requests() -> list[type]:
+    for module in pkgutil.walk_packages(genlab.families.__path__, "genlab.families."):
+        if module.name.endswith(".pipeline"):
+            importlib.import_module(module.name)
+    found, stack = [], list(Request.__subclasses__())
+    while stack:
+        cls = stack.pop()
+        if cls.__module__.startswith("genlab."):
+            found.append(cls)
+        stack.extend(cls.__subclasses__())
+    return sorted(found, key=lambda c: (c.__module__, c.__name__))
+
+
+REQUESTS = all_requests()
+
+
+def test_requests_are_found():
+    assert {"GanRequest", "InterpolationRequest"} <= {cls.__name__ for cls in REQUESTS}
+
+
+@pytest.mark.parametrize("request_cls", REQUESTS, ids=lambda c: c.__name__)
+def test_declared_defaults_pass_their_own_checks(request_cls):
+    request_cls().checked()
+    for model in request_cls.PRESETS:
+        request_cls.for_model(model).checked()
+
+
+@pytest.mark.parametrize("request_cls", REQUESTS, ids=lambda c: c.__name__)
+def test_tab_widget_and_cli_agree_with_the_declaration(request_cls):
+    import gradio as gr
+
+    from genlab.app.controls import control
+    from genlab.cli_options import preset_names, request_parameters
+    from genlab.i18n import Translator
+    from genlab.widgets.controls import control as widget_control
+
+    cli = {p.name: p.default for p in request_parameters(request_cls)}
+    for lang in ("en", "ru"):
+        tr = Translator(request_cls.SECTION, lang)
+        for name, p in request_cls.params().items():
+            assert (tr.param_texts.get(name) or {}).get("label"), f"{request_cls.SECTION}.json ({lang}): no label for {name}"
+            with gr.Blocks():
+                web = control(request_cls, name, lang)
+            widget = widget_control(request_cls, name, lang)
+            assert web.value == p.default == widget.value, name
+            if p.view_control == "slider":
+                low, high, step = p.slider_bounds()
+                assert (web.minimum, web.maximum, web.step) == (low, high, step) == (widget.min, widget.max, widget.step)
+            if p.view_control == "number" and p.range_text():
+                assert p.range_text() in web.info and p.range_text() in widget.tooltip
+            if p.kind == "choice":
+                assert [v for _, v in web.choices] == list(p.choices)
+                assert [v for _, v in widget.options][:len(p.choices)] == list(p.choices)
+            option = cli[name]
+            assert option.default == (None if name in preset_names(request_cls) else p.default), name
+            assert p.range_text() in option.help, name
