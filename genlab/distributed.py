@@ -98,3 +98,30 @@ def rank_slice(n: int, rank: int | None = None, world_size: int | None = None) -
     base, extra = divmod(n, world_size)
     start = rank * base + min(rank, extra)
     return slice(start, start + base + (1 if rank < extra else 0))
+
+
+def all_reduce_sum_array(array):
+    """A NumPy array summed over every process, as a new float64 array (``array`` itself in a
+    world of one). Through the process group's device: NCCL reduces only CUDA tensors."""
+    w = world()
+    if not w.distributed:
+        return array
+    import numpy as np
+    import torch
+
+    tensor = torch.from_numpy(np.array(array, dtype=np.float64)).to(w.device)
+    return all_reduce_sum_(tensor).cpu().numpy()
+
+
+def shared_seed(seed: int | None) -> int:
+    """``seed``, or for None / -1 a random seed drawn on rank 0: the same on every process."""
+    from genlab.seeding import resolve_seed
+
+    seed = resolve_seed(seed)
+    w = world()
+    if w.distributed:
+        import torch
+
+        tensor = torch.tensor([seed], dtype=torch.int64, device=w.device)
+        seed = int(broadcast_(tensor).item())
+    return seed

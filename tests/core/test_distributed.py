@@ -6,6 +6,7 @@ import subprocess
 import sys
 import textwrap
 
+import numpy as np
 import torch
 
 from genlab import distributed
@@ -19,9 +20,14 @@ def test_world_of_one_does_nothing():
     module = torch.nn.Linear(2, 2)
     assert distributed.wrap_ddp(module) is module
     assert distributed.rank_slice(10) == slice(0, 10)
+    assert distributed.rank_slice(7, rank=1, world_size=2) == slice(4, 7)
+    a = np.ones(2)
+    assert distributed.all_reduce_sum_array(a) is a and distributed.shared_seed(5) == 5
+    assert 0 <= distributed.shared_seed(-1) < 2**31
 
 
 SCRIPT = textwrap.dedent("""
+    import numpy as np
     import torch
     from genlab import distributed
     w = distributed.world()
@@ -30,7 +36,9 @@ SCRIPT = textwrap.dedent("""
     b = torch.tensor([float(w.rank)])
     distributed.broadcast_(b, src=1)
     s = distributed.rank_slice(7)
-    print(w.rank, w.world_size, t.item(), b.item(), s.start, s.stop, flush=True)
+    a = distributed.all_reduce_sum_array(np.array([w.rank + 0.5, 1.0]))
+    seeds = [distributed.shared_seed(-1), distributed.shared_seed(7)]
+    print(w.rank, w.world_size, t.item(), b.item(), s.start, s.stop, a[0], a[1], *seeds, flush=True)
 """)
 
 
@@ -45,5 +53,6 @@ def test_two_gloo_processes_sum_and_broadcast(tmp_path):
         procs.append(subprocess.Popen([sys.executable, "-c", SCRIPT], env=env, stdout=subprocess.PIPE, text=True))
     outs = [p.communicate(timeout=120)[0].split() for p in procs]
     assert [p.returncode for p in procs] == [0, 0]
-    assert outs[0] == ["0", "2", "3.0", "1.0", "0", "4"]
-    assert outs[1] == ["1", "2", "3.0", "1.0", "4", "7"]
+    assert outs[0][:8] == ["0", "2", "3.0", "1.0", "0", "4", "2.0", "2.0"]
+    assert outs[1][:8] == ["1", "2", "3.0", "1.0", "4", "7", "2.0", "2.0"]
+    assert outs[0][8:] == outs[1][8:] and outs[0][9] == "7"  # a random seed drawn once, shared
