@@ -300,11 +300,10 @@ class _Data:
     """The rows EM sees: this process's shard, centred on the mean of all rows, read one chunk at
     a time; ``total`` sums an array over all processes (``all_reduce``; itself in one process)."""
 
-    def __init__(self, rows: Rows, *, chunk_size: int | None, n_components: int, all_reduce=None,
-                 param: str = "X"):
+    def __init__(self, rows: Rows, *, chunk_size: int | None, n_components: int, all_reduce=None):
         if rows.n != rows.n_total and all_reduce is None:
             raise ValueError("a shard of the rows needs all_reduce to sum over the other shards")
-        self.rows, self.total, self.param = rows, all_reduce or _identity, param
+        self.rows, self.total, self.param = rows, all_reduce or _identity, rows.param
         self.dim, self.dtype = rows.dim, np.dtype(getattr(rows, "dtype", np.float64))
         p = max(_n_features(self.dim), n_components * self.dim)
         self.chunk = int(chunk_size or max(256, min(max(rows.n, 1), CHUNK_ELEMENTS // p)))
@@ -317,7 +316,7 @@ class _Data:
             acc[2:] += block.sum(axis=0, dtype=np.float64)
         acc = self.total(acc)
         if acc[1] > 0:
-            raise InputError(param, "not_finite_array")
+            raise InputError(self.param, "not_finite_array")
         self.n = int(round(acc[0]))
         self.center = (acc[2:] / max(self.n, 1)).astype(self.dtype)
 
@@ -478,7 +477,7 @@ def em_fit(x, n_components: int = 2, *, init: str = "pca_split", labels=None,
     data = _Data(rows, chunk_size=chunk_size, n_components=n_components, all_reduce=all_reduce)
     n, d, dtype = data.n, data.dim, data.dtype
     if n < max(2, n_components):
-        raise InputError("X", "too_few_rows", min_rows=max(2, n_components), got=n)
+        raise InputError(rows.param, "too_few_rows", min_rows=max(2, n_components), got=n)
     sweeper = _make_engine(data, n_components, engine)
     if initial is not None:
         start = MixtureParams.checked(initial.weights, initial.means, initial.covariances, dtype=dtype)
@@ -528,6 +527,19 @@ def _run_em(data: _Data, sweeper, params: MixtureParams, n_iter, tol, reg_covar,
                                (1 - a) * params.covariances + a * new.covariances)
     return EMHistory(np.stack(history["w"]), np.stack(history["mu"]), np.stack(history["cov"]),
                      np.array(history["ll"], dtype=np.float64), n, converged)
+
+
+def log_likelihood(x, params: MixtureParams, *, chunk_size: int | None = None,
+                   all_reduce=None) -> tuple[float, int]:
+    """(sum_i log p(x_i), n) over data of any size (an array, a memmap, a Rows shard), chunk by
+    chunk; with ``all_reduce``, over the shards of every process."""
+    data = _Data(_as_rows(x), chunk_size=chunk_size, n_components=params.n_components,
+                 all_reduce=all_reduce)
+    if params.dim != data.dim:
+        raise InputError(data.param, "bad_shape", expected=f"(n, {params.dim})", got=f"(n, {data.dim})")
+    centred = MixtureParams(params.weights, params.means - data.center, params.covariances)
+    ll, _ = data.sweep(_make_engine(data, params.n_components, "auto"), centred, want_stats=False)
+    return ll, data.n
 
 
 def gmm2_em_history(x1, x2, *, n_iters: int = 80, tol: float = 1e-6, reg_covar: float = 1e-6,

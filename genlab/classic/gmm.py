@@ -94,6 +94,10 @@ class GaussianMixtureEM(_SkDensityMixin, BaseEstimator):
                          initial=self.params_ if warm else None, n_init=1 if warm else self.n_init,
                          n_iter=self.max_iter, tol=self.tol, reg_covar=self.reg_covar,
                          damping=self.damping, early_stop=self.early_stop, seed=int(seed))
+        return self.set_history(history)
+
+    def set_history(self, history) -> "GaussianMixtureEM":
+        """Take the learned state from an ``em_fit`` history (its last parameters); returns self."""
         self._set_params(history.params(-1))
         self.history_ = history
         self.n_iter_ = history.n_iter
@@ -170,20 +174,21 @@ class GaussianMixtureEM(_SkDensityMixin, BaseEstimator):
 
     # ----- persistence: config.json + model.safetensors, no pickle -----
     def save_pretrained(self, path) -> Path:
-        from safetensors.numpy import save_file
+        """Write config.json + model.safetensors, each atomically (a kill leaves the old or the new)."""
+        from safetensors.numpy import save
+
+        from genlab.checkpoint import atomic_write_bytes, atomic_write_text
 
         check_is_fitted(self, "means_")
         path = Path(path)
-        path.mkdir(parents=True, exist_ok=True)
         config = {"format": FORMAT, **self.get_params(),
                   "n_features": int(self.n_features_in_), "lower_bound": self.lower_bound_}
         if not isinstance(config["random_state"], (int, type(None))):
             config["random_state"] = None
-        (path / "config.json").write_text(json.dumps(config, indent=2))
-        save_file({"weights": np.ascontiguousarray(self.weights_),
-                   "means": np.ascontiguousarray(self.means_),
-                   "covariances": np.ascontiguousarray(self.covariances_)},
-                  str(path / "model.safetensors"))
+        atomic_write_bytes(path / "model.safetensors", save({
+            "weights": np.ascontiguousarray(self.weights_), "means": np.ascontiguousarray(self.means_),
+            "covariances": np.ascontiguousarray(self.covariances_)}))
+        atomic_write_text(path / "config.json", json.dumps(config, indent=2))
         return path
 
     @classmethod

@@ -24,7 +24,10 @@ FORMATS = (".npy", ".parquet", ".csv")
 
 
 class Rows:
-    """Rows ``[start, start + n)`` of an ``(n_total, dim)`` matrix, readable in blocks."""
+    """Rows ``[start, start + n)`` of an ``(n_total, dim)`` matrix, readable in blocks; ``param``
+    is the data's name as the user gave it (errors about the data name it)."""
+
+    param = "X"
 
     def __init__(self, n_total: int, start: int, n: int, dim: int):
         self.n_total, self.start, self.n, self.dim = int(n_total), int(start), int(n), int(dim)
@@ -49,10 +52,11 @@ class ArrayRows(Rows):
     """Rows ``[start, stop)`` of an array in memory or memory-mapped (a memmap reads only the
     blocks asked for)."""
 
-    def __init__(self, x: np.ndarray, start: int = 0, stop: int | None = None, dtype=None):
+    def __init__(self, x: np.ndarray, start: int = 0, stop: int | None = None, dtype=None,
+                 param: str = "X"):
         stop = len(x) if stop is None else stop
         super().__init__(len(x), start, stop - start, x.shape[1])
-        self.x = x
+        self.x, self.param = x, param
         self.dtype = np.dtype(dtype or (x.dtype if x.dtype in (np.float32, np.float64) else np.float64))
 
     def blocks(self, size: int):
@@ -71,6 +75,8 @@ class ParquetRows(Rows):
         import pyarrow.parquet as pq
 
         self.file, self.groups, self.param, self.dtype = pq.ParquetFile(path), groups, param, np.dtype(np.float64)
+        for field in self.file.schema_arrow:  # checked on every process, before any collective
+            _check_numeric(field.type, field.name, param)
         meta = self.file.metadata
         sizes = [meta.row_group(g).num_rows for g in range(meta.num_row_groups)]
         start = sum(sizes[: groups[0]]) if groups else sum(sizes)
@@ -79,19 +85,19 @@ class ParquetRows(Rows):
     def blocks(self, size: int):
         for g in self.groups:
             table = self.file.read_row_group(g)
-            block = np.column_stack([_numeric_column(c, name, self.param)
-                                     for c, name in zip(table.columns, table.column_names)])
+            # nulls become NaN, which the first pass over the data refuses
+            block = np.column_stack([c.to_numpy(zero_copy_only=False).astype(np.float64)
+                                     for c in table.columns])
             for s in range(0, len(block), size):
                 yield block[s: s + size]
 
 
-def _numeric_column(column, name: str, param: str) -> np.ndarray:
+def _check_numeric(dtype, name: str, param: str) -> None:
     import pyarrow as pa
 
-    if not (pa.types.is_integer(column.type) or pa.types.is_floating(column.type)):
-        raise InputError(param, "custom", text_en=f"column {name!r} is {column.type}, not numbers",
-                         text_ru=f"столбец {name!r} имеет тип {column.type}, а не числа")
-    return column.to_numpy(zero_copy_only=False).astype(np.float64)  # nulls become NaN
+    if not (pa.types.is_integer(dtype) or pa.types.is_floating(dtype)):
+        raise InputError(param, "custom", text_en=f"column {name!r} is {dtype}, not numbers",
+                         text_ru=f"столбец {name!r} имеет тип {dtype}, а не числа")
 
 
 def _parquet_groups(file, rank: int, world_size: int) -> list[int]:
@@ -147,10 +153,10 @@ def open_rows(path, *, rank: int | None = None, world_size: int | None = None, p
                          text_ru="для Parquet нужен pyarrow (pip install pyarrow)") from None
     except Exception as err:  # a corrupt or truncated file: say so, do not show a traceback
         raise InputError(param, "bad_file", reason=f"{path.name}: {type(err).__name__}: {err}") from None
-    if x.ndim != 2:
+    if x.ndim != 2 or x.shape[1] == 0:
         raise InputError(param, "bad_shape", expected="(n, d)", got=str(tuple(x.shape)))
     if not (np.issubdtype(x.dtype, np.floating) or np.issubdtype(x.dtype, np.integer)):
         raise InputError(param, "custom", text_en=f"{path.name} holds {x.dtype}, not numbers",
                          text_ru=f"в {path.name} тип {x.dtype}, а не числа")
     share = rank_slice(len(x), rank, world_size)
-    return ArrayRows(x, share.start, share.stop, dtype=np.float64)
+    return ArrayRows(x, share.start, share.stop, dtype=np.float64, param=param)
