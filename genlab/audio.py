@@ -2,8 +2,9 @@
 
 The lecture's preprocessing (``_to_stereo``, ``_resample_if_needed``,
 ``_crop_or_pad_to_seconds_and_multiple``, ``_peak_normalize``) as plain numpy functions on
-(C, T) arrays, plus the checks a web upload needs: size limit, unreadable or non-audio files,
-zero length, NaN samples, sample rates outside 8-96 kHz, more than two channels.
+(C, T) arrays, plus the checks a web upload needs (limits in ``genlab.limits``): size, unreadable
+or non-audio files, zero length, NaN samples; sample rate, channels and duration from the header,
+before decoding.
 """
 
 from __future__ import annotations
@@ -13,26 +14,44 @@ from pathlib import Path
 
 import numpy as np
 
+from genlab import limits
 from genlab.errors import InputError, check_number
 
-MAX_FILE_MB = 20.0
-MIN_RATE, MAX_RATE = 8_000, 96_000
-MAX_CHANNELS = 2
 SUFFIXES = (".wav", ".flac", ".ogg")
 
 
-def read_audio(source, *, param: str = "audio", max_mb: float = MAX_FILE_MB) -> tuple[np.ndarray, int]:
+def read_audio(source, *, param: str = "audio",
+               max_mb: float = limits.MAX_UPLOAD_MB) -> tuple[np.ndarray, int]:
     """Read a file path, bytes or a (sample_rate, array) pair -> ((C, T) float32, sample_rate).
 
     Raises ``InputError`` naming ``param`` for a file that is missing, too large, empty, not
-    audio, has an unsupported rate or channel count, or holds NaN/inf samples.
+    audio, has an unsupported rate, too many channels or is too long (all read from the header,
+    before anything is decoded), or holds NaN/inf samples.
     """
     import soundfile as sf
 
     if isinstance(source, tuple) and len(source) == 2 and np.ndim(source[0]) == 0:
         rate, data = source  # what gr.Audio(type="numpy") gives: (sr, (T,) or (T, C) array)
         wave = _as_channels_first(np.asarray(data), param)
-        return _check_wave(wave, int(rate), param)
+        _check_header(int(rate), wave.shape[0], wave.shape[-1], param)
+        return _check_finite(wave, param), int(rate)
+    raw = _read_bytes(source, param, max_mb)
+    try:
+        with sf.SoundFile(io.BytesIO(raw)) as f:
+            _check_header(f.samplerate, f.channels, f.frames, param)
+            data = f.read(dtype="float32", always_2d=True)  # (T, C)
+            rate = f.samplerate
+    except InputError:
+        raise
+    except (RuntimeError, sf.LibsndfileError, TypeError, ValueError, OverflowError, MemoryError):
+        raise InputError(param, "not_audio") from None
+    if data.shape[0] == 0:
+        raise InputError(param, "custom", text_en="the audio has zero length",
+                         text_ru="у аудио нулевая длина")
+    return _check_finite(np.ascontiguousarray(data.T), param), int(rate)
+
+
+def _read_bytes(source, param: str, max_mb: float) -> bytes:
     if isinstance(source, (str, Path)):
         path = Path(source)
         if not path.is_file():
@@ -49,12 +68,7 @@ def read_audio(source, *, param: str = "audio", max_mb: float = MAX_FILE_MB) -> 
         raise InputError(param, "bad_file", reason=f"expected a file, got {type(source).__name__}")
     if not raw:
         raise InputError(param, "bad_file", reason="the file is empty (0 bytes)")
-    try:
-        data, rate = sf.read(io.BytesIO(raw), dtype="float32", always_2d=True)  # (T, C)
-    except (RuntimeError, sf.LibsndfileError, TypeError, ValueError) as err:
-        raise InputError(param, "bad_file",
-                         reason=f"not a readable WAV/FLAC/OGG audio file ({str(err)[:80]})") from None
-    return _check_wave(np.ascontiguousarray(data.T), int(rate), param)
+    return raw
 
 
 def _as_channels_first(data: np.ndarray, param: str) -> np.ndarray:
@@ -66,24 +80,37 @@ def _as_channels_first(data: np.ndarray, param: str) -> np.ndarray:
         raise InputError(param, "bad_ndim", expected=2, got=data.ndim)
     if np.issubdtype(data.dtype, np.integer):  # microphone/int16 PCM -> [-1, 1]
         data = data.astype(np.float32) / float(np.iinfo(data.dtype).max)
+    elif not np.issubdtype(data.dtype, np.floating):
+        raise InputError(param, "not_array")
     return data.astype(np.float32)
 
 
-def _check_wave(wave: np.ndarray, rate: int, param: str) -> tuple[np.ndarray, int]:
-    if not MIN_RATE <= rate <= MAX_RATE:
+def _check_header(rate: int, channels: int, frames: int, param: str) -> None:
+    """Rate, channels and duration as the file declares them, checked before decoding."""
+    lo, hi = limits.AUDIO_RATE_HZ
+    if not lo <= rate <= hi:
         raise InputError(param, "custom",
-                         text_en=f"the sample rate {rate} Hz is outside {MIN_RATE}-{MAX_RATE} Hz",
-                         text_ru=f"частота дискретизации {rate} Гц вне диапазона {MIN_RATE}-{MAX_RATE} Гц")
-    if wave.shape[0] > MAX_CHANNELS:
+                         text_en=f"the sample rate {rate} Hz is outside {lo}-{hi} Hz",
+                         text_ru=f"частота дискретизации {rate} Гц вне диапазона {lo}-{hi} Гц")
+    if channels > limits.MAX_AUDIO_CHANNELS:
         raise InputError(param, "custom",
-                         text_en=f"{wave.shape[0]} channels; only mono or stereo is supported",
-                         text_ru=f"{wave.shape[0]} каналов; поддерживаются только моно и стерео")
-    if wave.shape[-1] == 0:
+                         text_en=f"{channels} channels; only mono or stereo is supported",
+                         text_ru=f"{channels} каналов; поддерживаются только моно и стерео")
+    if frames == 0:
         raise InputError(param, "custom", text_en="the audio has zero length",
                          text_ru="у аудио нулевая длина")
+    seconds = frames / rate
+    if seconds > limits.MAX_AUDIO_SECONDS:
+        raise InputError(param, "custom",
+                         text_en=f"{seconds:.0f} s of audio is more than the limit of "
+                                 f"{limits.MAX_AUDIO_SECONDS} s",
+                         text_ru=f"{seconds:.0f} с аудио — больше предела {limits.MAX_AUDIO_SECONDS} с")
+
+
+def _check_finite(wave: np.ndarray, param: str) -> np.ndarray:
     if not np.all(np.isfinite(wave)):
         raise InputError(param, "not_finite_array")
-    return wave, rate
+    return wave
 
 
 def to_channels(wave: np.ndarray, channels: int) -> np.ndarray:

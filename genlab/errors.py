@@ -73,8 +73,13 @@ def check_choice(name: str, value: Any, choices) -> Any:
     return value
 
 
-def check_text(name: str, text: Any, *, max_chars: int | None = None) -> str:
-    if not isinstance(text, str) or not text.strip():
+def check_text(name: str, text: Any, *, max_chars: int | None = None, allow_empty: bool = False) -> str:
+    """``text`` if it is a string of at most ``max_chars`` characters, not blank unless allowed."""
+    if text is None and not allow_empty:
+        raise InputError(name, "empty_text")
+    if not isinstance(text, str):
+        raise InputError(name, "not_text", value=type(text).__name__)
+    if not text.strip() and not allow_empty:
         raise InputError(name, "empty_text")
     if max_chars is not None and len(text) > max_chars:
         raise InputError(name, "text_too_long", length=len(text), max_chars=max_chars)
@@ -101,9 +106,17 @@ def check_array(name: str, x: Any, *, ndim: int | None = None, shape: tuple | No
     return arr
 
 
+SEED_MAX = 2**63 - 1
+
+
 def check_seed(name: str, seed: Any, *, allow_random: bool = True) -> int | None:
-    """A seed is an integer >= 0; -1 or None means 'pick one at random' where allowed."""
-    if seed is None or (allow_random and not isinstance(seed, bool) and seed == -1):
-        if allow_random:
-            return None
-    return check_int(name, seed, 0, 2**63 - 1)
+    """A seed is an integer in 0..2^63-1; -1 or None means 'pick one at random' where allowed."""
+    if allow_random and (seed is None or (not isinstance(seed, bool) and seed == -1)):
+        return None
+    try:
+        return check_int(name, seed, 0, SEED_MAX)
+    except InputError as err:
+        if err.code not in ("out_of_range", "not_integer"):
+            raise
+        code = "bad_seed" if allow_random else "bad_seed_no_random"
+        raise InputError(name, code, value=str(seed)[:40]) from None

@@ -1,20 +1,72 @@
 """Every limit genlab puts on what a user sends, in one place.
 
-The views (app, widgets, CLI) and the pipelines import these numbers; a value outside its limit is
-an ``InputError`` naming the parameter and the limit, in English and Russian. The README's
-"Limits" table is made from ``LIMITS`` (``python -m genlab.limits`` prints it; a test checks
-the README carries the current one).
+The views (app, widgets, CLI) and the pipelines import these numbers where the work starts; a
+value over its limit is an ``InputError`` naming the parameter and the limit, in English and
+Russian. The README's "Limits" table is made from ``LIMITS`` (``python -m genlab.limits``
+prints it; a test checks the README carries the current one).
 """
 
 from __future__ import annotations
 
-# Files
-MAX_UPLOAD_MB = 20                 # one uploaded file; the server refuses a bigger body before storing it
+# Files and requests (the web server)
+MAX_UPLOAD_MB = 20                 # one uploaded file; refused before the body is stored
+MAX_REQUEST_KB = 1_024             # one event's JSON body (every text box and table together)
+MAX_AUDIO_SECONDS = 60             # an audio file's duration, read from its header before decoding
+MAX_AUDIO_CHANNELS = 2
+AUDIO_RATE_HZ = (8_000, 96_000)
+
+# Text boxes, in characters
+MAX_PROMPT_CHARS = 2_000           # a text model's prompt; SDXL's prompt and negative prompt
+MAX_STATEMENT_CHARS = 1_000        # each statement that "plausibility is not truth" scores
+MAX_STEP_LIST_CHARS = 200          # the diffusion tab's "show x_0 at steps" list
+
+# Work per request
+MAX_NEW_TOKENS = 4_096             # text generation
+MAX_GAN_IMAGES = 16
+MAX_DIFFUSION_IMAGES = 4           # the app and SDXL
+MAX_LAB_DIFFUSION_SAMPLES = 1_024  # `genlab sample diffusion -n` on the lab models
+NFE_RANGE = (5, 80)                # denoising steps in the app and for SDXL
+MAX_LAB_NFE = 1_000                # the lab diffusion models from Python or the CLI
+MAX_TOY_GAN_STEPS = 5_000          # training a 2-D GAN live in the GAN tab
+MAX_TAXONOMY_STEPS = 10_000        # training steps of each model in the taxonomy comparison
 
 # Bookkeeping of which session uploaded which file (genlab.app.guard)
 MAX_TRACKED_SESSIONS = 5_000       # the least recently active sessions are forgotten first
 MAX_FILES_PER_SESSION = 500
 
+LIMITS = (  # (what, limit, where it is enforced)
+    ("uploaded file", f"{MAX_UPLOAD_MB} MB", "the server, before the body is stored"),
+    ("one request's data", f"{MAX_REQUEST_KB} KB", "the server, before it is parsed"),
+    ("audio duration", f"{MAX_AUDIO_SECONDS} s", "audio reader, from the header"),
+    ("audio channels", f"{MAX_AUDIO_CHANNELS}", "audio reader, from the header"),
+    ("audio sample rate", f"{AUDIO_RATE_HZ[0]}-{AUDIO_RATE_HZ[1]} Hz", "audio reader, from the header"),
+    ("prompt, negative prompt", f"{MAX_PROMPT_CHARS} characters", "text generation, SDXL"),
+    ("statement to score", f"{MAX_STATEMENT_CHARS} characters", "plausibility is not truth"),
+    ("x_0 steps list", f"{MAX_STEP_LIST_CHARS} characters", "diffusion tab"),
+    ("new tokens", f"{MAX_NEW_TOKENS}", "text generation"),
+    ("images", f"{MAX_GAN_IMAGES}", "GAN"),
+    ("images", f"{MAX_DIFFUSION_IMAGES}", "diffusion tab, SDXL"),
+    ("samples", f"{MAX_LAB_DIFFUSION_SAMPLES}", "lab diffusion models (CLI)"),
+    ("denoising steps (NFE)", f"{NFE_RANGE[0]}-{NFE_RANGE[1]}", "diffusion tab, SDXL"),
+    ("denoising steps (NFE)", f"1-{MAX_LAB_NFE}", "lab diffusion models (Python, CLI)"),
+    ("training steps", f"{MAX_TOY_GAN_STEPS}", "GAN tab's 2-D GAN"),
+    ("training steps", f"{MAX_TAXONOMY_STEPS}", "taxonomy comparison"),
+)
+
 
 def upload_bytes() -> int:
     return int(MAX_UPLOAD_MB * 1_000_000)
+
+
+def request_bytes() -> int:
+    return MAX_REQUEST_KB * 1024
+
+
+def markdown_table() -> str:
+    rows = ["| what | limit | enforced by |", "|---|---|---|"]
+    rows += [f"| {what} | {limit} | {where} |" for what, limit, where in LIMITS]
+    return "\n".join(rows)
+
+
+if __name__ == "__main__":
+    print(markdown_table())

@@ -17,6 +17,7 @@ import numpy as np
 from genlab.compute import one_thread
 from genlab.core import NoDensityError
 from genlab.data.toy2d import TOY_SETS, load_toy
+from genlab import limits
 from genlab.errors import check_choice, check_int
 
 # name -> (family, kind in the lecture's taxonomy, density, sampling, network evals per sample);
@@ -123,7 +124,7 @@ def compare_on_toy(data: str = "eight_gaussians", *, n_train: int = 2000, n_samp
     check_choice("data", data, TOY_SETS)
     n_train = check_int("n_train", n_train, 100, 20_000)
     n_samples = check_int("n_samples", n_samples, 10, 10_000)
-    steps = check_int("steps", steps, 50, 10_000)
+    steps = check_int("steps", steps, 50, limits.MAX_TAXONOMY_STEPS)
     for name in models:
         check_choice("models", name, MODELS)
     x = load_toy(data, n_train, seed=seed)

@@ -99,8 +99,7 @@ def create_app(default_lang: str = "en", sections=SECTIONS):
         mark_launched(blocks)
         blocks.session_files = session_files
         session_files.add_public(file_references(blocks.config))
-    app.add_middleware(SessionFilesMiddleware, files=session_files,
-                       max_upload_bytes=limits.upload_bytes())
+    app.add_middleware(SessionFilesMiddleware, files=session_files)
     return app
 
 

@@ -162,11 +162,14 @@ def mark_launched(blocks: gr.Blocks) -> None:
 
 
 class SessionFilesMiddleware:
-    """ASGI middleware: a session cookie for every browser, uploads recorded per session, and
-    an upload whose declared size is over the limit refused before its body is read."""
+    """ASGI middleware: a session cookie for every browser, uploads recorded per session; an
+    upload whose declared size is over the limit refused before its body is read, any other
+    request body over ``max_request_bytes`` refused before the app parses it."""
 
-    def __init__(self, app, files: SessionFiles, max_upload_bytes: int):
-        self.app, self.files, self.max_upload_bytes = app, files, max_upload_bytes
+    def __init__(self, app, files: SessionFiles, max_upload_bytes: int = limits.upload_bytes(),
+                 max_request_bytes: int = limits.request_bytes()):
+        self.app, self.files = app, files
+        self.max_upload_bytes, self.max_request_bytes = max_upload_bytes, max_request_bytes
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
@@ -180,11 +183,19 @@ class SessionFilesMiddleware:
         headers.append((HEADER, token.encode("latin-1")))
         scope = {**scope, "headers": headers}
         is_upload = scope["method"] == "POST" and scope["path"].endswith("/gradio_api/upload")
+        declared = _content_length(headers)
         if is_upload:
-            declared = _content_length(headers)
             if declared is not None and declared > self.max_upload_bytes + MULTIPART_SLACK:
-                await _too_large(send, declared)
+                await _refuse(send, InputError("file", "file_too_large", size_mb=declared / 1e6,
+                                               limit_mb=limits.MAX_UPLOAD_MB))
                 return
+        elif scope["method"] in ("POST", "PUT", "PATCH"):
+            body = await _read_at_most(receive, self.max_request_bytes, declared)
+            if body is None:
+                await _refuse(send, InputError("request", "request_too_large",
+                                               limit_kb=self.max_request_bytes // 1024))
+                return
+            receive = _replay(body, receive)
         state = {"status": 0, "body": []}
 
         async def send_with_cookie(message):
@@ -237,9 +248,39 @@ def _json_list(body: bytes) -> list:
     return value if isinstance(value, list) else []
 
 
-async def _too_large(send, declared: int) -> None:
-    text = InputError("file", "file_too_large", size_mb=declared / 1e6,
-                      limit_mb=limits.MAX_UPLOAD_MB).message("en").encode()
+async def _read_at_most(receive, limit: int, declared: int | None) -> bytes | None:
+    """The request body, or ``None`` as soon as it is known to be over ``limit`` bytes."""
+    if declared is not None and declared > limit:
+        return None
+    chunks, size = [], 0
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            break
+        chunks.append(message.get("body", b""))
+        size += len(chunks[-1])
+        if size > limit:
+            return None
+        if not message.get("more_body"):
+            break
+    return b"".join(chunks)
+
+
+def _replay(body: bytes, receive):
+    """A ``receive`` that gives the body read already, then waits on the client as before."""
+    sent = False
+
+    async def replay():
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+    return replay
+
+
+async def _refuse(send, err: InputError) -> None:
+    text = err.message("en").encode()
     await send({"type": "http.response.start", "status": 413,
                 "headers": [(b"content-type", b"text/plain; charset=utf-8"),
                             (b"content-length", str(len(text)).encode()), (b"connection", b"close")]})

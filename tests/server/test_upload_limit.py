@@ -61,3 +61,21 @@ def test_an_upload_under_the_limit_is_stored(genlab_server):
         assert os.path.getsize(path) == 1000
     finally:
         client.close()
+
+
+@pytest.mark.parametrize("chunked", [False, True], ids=["content-length", "chunked"])
+def test_an_event_body_over_the_limit_is_refused_before_parsing(genlab_server, chunked):
+    import json
+
+    import httpx
+
+    base, _ = genlab_server
+    body = json.dumps({"data": ["x" * (limits.request_bytes() + 10)], "fn_index": 0,
+                       "session_hash": "abc"}).encode()
+    with httpx.Client(timeout=60) as http:
+        content = (body[i:i + 65536] for i in range(0, len(body), 65536)) if chunked else body
+        r = http.post(f"{base}/en/gradio_api/queue/join", content=content,
+                      headers={"Content-Type": "application/json"})
+        assert r.status_code == 413, r.text[:200]
+        assert "request" in r.text and str(limits.MAX_REQUEST_KB) in r.text
+        assert http.get(f"{base}/en/config").status_code == 200

@@ -198,12 +198,15 @@ def alternatives(session, position, lang="en"):
 
 def score_statements(model_name, true_text, false_text, lang="en"):
     """Rows [statement, log p, bits per char, tokens] for a true and a false statement."""
+    from genlab import limits
     from genlab.errors import check_text
 
+    statements = [(name, check_text(name, text, max_chars=limits.MAX_STATEMENT_CHARS))
+                  for name, text in (("true_statement", true_text), ("false_statement", false_text))]
     text_model = _load(model_name)
     rows = []
-    for name, text in (("true_statement", true_text), ("false_statement", false_text)):
-        score = text_model.score(check_text(name, text), top_k=1)
+    for name, text in statements:
+        score = text_model.score(text, top_k=1)
         rows.append([text, round(score.log_prob, 3), round(score.bits_per_char, 4), len(score.token_ids)])
     return rows
 
@@ -226,6 +229,7 @@ def probability_html(session) -> str:
 def render(lang: str) -> None:
     import gradio as gr
 
+    from genlab import limits
     from genlab.app.common import user_errors
 
     tr = Translator(STRINGS, lang)
@@ -235,7 +239,8 @@ def render(lang: str) -> None:
     with gr.Row():
         with gr.Column(scale=2):
             model = gr.Dropdown(list(MODELS), value="lab", label=tr("model"))
-            prompt = gr.Textbox(DEFAULT_PROMPT["lab"], label=tr("prompt"), lines=3, elem_id="ar-prompt")
+            prompt = gr.Textbox(DEFAULT_PROMPT["lab"], label=tr("prompt"), lines=3, elem_id="ar-prompt",
+                                max_length=limits.MAX_PROMPT_CHARS)
             with gr.Row():
                 generate_btn = gr.Button(tr("generate"), variant="primary", elem_id="ar-generate")
                 stop_btn = gr.Button(tr("stop"), variant="stop", elem_id="ar-stop")
@@ -260,8 +265,8 @@ def render(lang: str) -> None:
         gr.Markdown(tr("truth_explain"))
         true_text, false_text = TRUE_FALSE[lang]
         with gr.Row():
-            true_box = gr.Textbox(true_text, label=tr("true_statement"))
-            false_box = gr.Textbox(false_text, label=tr("false_statement"))
+            true_box = gr.Textbox(true_text, label=tr("true_statement"), max_length=limits.MAX_STATEMENT_CHARS)
+            false_box = gr.Textbox(false_text, label=tr("false_statement"), max_length=limits.MAX_STATEMENT_CHARS)
         score_btn = gr.Button(tr("score"))
         truth_table = gr.Dataframe(headers=[tr("col_statement"), tr("col_logp"), tr("col_bpc"), tr("col_tokens")],
                                    interactive=False)

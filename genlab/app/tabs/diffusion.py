@@ -11,7 +11,8 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from genlab.errors import InputError, check_choice, check_int, check_number, check_seed
+from genlab import limits
+from genlab.errors import InputError, check_choice, check_int, check_number, check_seed, check_text
 from genlab.i18n import Translator
 
 TITLE = {"en": "Diffusion", "ru": "Диффузия"}
@@ -91,7 +92,7 @@ def _tempdir() -> Path:
 
 def parse_steps(text: str, nfe: int) -> list[int] | None:
     """'1, 5, 10' (1-based, as shown to the user) -> 0-based step indices; empty -> None (auto)."""
-    text = (text or "").strip()
+    text = check_text("x_0 steps", text or "", max_chars=limits.MAX_STEP_LIST_CHARS, allow_empty=True).strip()
     if not text:
         return None
     steps = []
@@ -121,9 +122,9 @@ def generate(backend: str, class_choice: str, toy: str, prompt: str, negative_pr
 
     tr = Translator(STRINGS, lang)
     check_choice("backend", backend, BACKENDS)
-    nfe = check_int("nfe", nfe, 5, 80)
+    nfe = check_int("nfe", nfe, *limits.NFE_RANGE)
     guidance = check_number("guidance", guidance, 0, 12)
-    n_images = check_int("n_images", n_images, 1, 4)
+    n_images = check_int("n_images", n_images, 1, limits.MAX_DIFFUSION_IMAGES)
     check_choice("scheduler", scheduler, SCHEDULER_NAMES)
     seed = resolve_seed(check_seed("seed", seed))
     strip_at = parse_steps(strip_text, nfe)
@@ -193,10 +194,10 @@ def _run_sdxl(prompt, negative_prompt, size, nfe, guidance, n_images, scheduler,
               strip_at, allow_download, on_step, tr):
     from genlab.families.diffusion.pretrained import SDXL_ID, generate_sdxl, load_sdxl
     from genlab.families.diffusion.views import parse_size
-    from genlab.errors import check_text
 
     check_choice("spacing", spacing, ("leading", "trailing"))
-    check_text("prompt", prompt, max_chars=2000)  # before a multi-GB load, not after
+    check_text("prompt", prompt, max_chars=limits.MAX_PROMPT_CHARS)  # before a multi-GB load, not after
+    check_text("negative_prompt", negative_prompt or "", max_chars=limits.MAX_PROMPT_CHARS, allow_empty=True)
     width, height = parse_size(size)
     pipe = load_sdxl(SDXL_ID, local_files_only=not allow_download)
     result = generate_sdxl(pipe, prompt, negative_prompt=negative_prompt, nfe=nfe,
@@ -256,8 +257,9 @@ def render(lang: str) -> None:
             toy = gr.Dropdown(list(TOY_SETS), value="eight_gaussians", label=tr("toy"), visible=False)
             prompt = gr.Textbox(value="A high-detail studio photo of a small robotic arm assembling "
                                       "a tiny circuit board, realistic lighting, shallow depth of field",
-                                label=tr("prompt"), lines=3, visible=False)
-            negative = gr.Textbox(value="", label=tr("negative"), visible=False)
+                                label=tr("prompt"), lines=3, visible=False, max_length=limits.MAX_PROMPT_CHARS)
+            negative = gr.Textbox(value="", label=tr("negative"), visible=False,
+                                  max_length=limits.MAX_PROMPT_CHARS)
             size = gr.Dropdown(list(SIZE_PRESETS), value="1024x1024", label=tr("size"),
                                allow_custom_value=True, visible=False)
             allow_download = gr.Checkbox(value=False, label=tr("allow_download"), visible=False)
@@ -268,7 +270,7 @@ def render(lang: str) -> None:
             spacing = gr.Dropdown(["trailing", "leading", "linspace"], value="trailing",
                                   label=tr("spacing"))
             seed = gr.Number(value=0, precision=0, label=tr("seed"))
-            strip_text = gr.Textbox(value="", label=tr("strip_steps"))
+            strip_text = gr.Textbox(value="", label=tr("strip_steps"), max_length=limits.MAX_STEP_LIST_CHARS)
             button = gr.Button(tr("generate"), variant="primary", elem_id="diffusion-generate")
         with gr.Column(scale=2):
             gallery = gr.Gallery(label=tr("gallery"), columns=4, height="auto",

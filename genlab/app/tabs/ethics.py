@@ -14,7 +14,6 @@ from pathlib import Path
 from genlab.i18n import Translator
 
 TITLE = {"en": "Ethics", "ru": "Этика"}
-MAX_UPLOAD_MB = 50
 
 STRINGS = {
     "en": {
@@ -187,6 +186,7 @@ def table_headers(lang: str) -> list[str]:
 
 def verify_view(path, lang: str = "en"):
     """(summary markdown, report dict) for an uploaded file path."""
+    from genlab import limits
     from genlab.errors import InputError
     from genlab.provenance import verify_report
 
@@ -197,9 +197,9 @@ def verify_view(path, lang: str = "en"):
     path = Path(path)
     if not path.is_file():
         raise InputError("file", "bad_file", reason="no such file")
-    size_mb = path.stat().st_size / 2**20
-    if size_mb > MAX_UPLOAD_MB:
-        raise InputError("file", "file_too_large", size_mb=size_mb, limit_mb=MAX_UPLOAD_MB)
+    size_mb = path.stat().st_size / 1e6
+    if size_mb > limits.MAX_UPLOAD_MB:
+        raise InputError("file", "file_too_large", size_mb=size_mb, limit_mb=limits.MAX_UPLOAD_MB)
     report = verify_report(path)
     mark = report["watermark"]
     detail = mark.get("method", "")

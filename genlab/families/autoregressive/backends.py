@@ -33,10 +33,11 @@ class TextModel:
         return self.processor is not None
 
     def _prompt_inputs(self, prompt: str):
+        from genlab import limits
         from genlab.errors import check_text
         from genlab.families.autoregressive.pretrained import chat_inputs
 
-        inputs = chat_inputs(self.processor, check_text("prompt", prompt))
+        inputs = chat_inputs(self.processor, check_text("prompt", prompt, max_chars=limits.MAX_PROMPT_CHARS))
         input_ids = inputs.pop("input_ids")
         inputs.pop("attention_mask", None)
         return input_ids, inputs

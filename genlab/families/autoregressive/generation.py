@@ -25,10 +25,11 @@ from transformers.generation import (LogitsProcessor, LogitsProcessorList, Repet
                                      TopKLogitsWarper, TopPLogitsWarper)
 from transformers.generation.streamers import BaseStreamer
 
+from genlab import limits
 from genlab.errors import InputError, check_int, check_number, check_seed, check_text
 from genlab.seeding import resolve_seed
 
-MAX_NEW_TOKENS = 4096  # the lecture's slider goes to 2048; the benchmark streams 1,024
+MAX_NEW_TOKENS = limits.MAX_NEW_TOKENS  # the lecture's slider goes to 2048; the benchmark streams 1,024
 
 
 @dataclass
@@ -235,7 +236,7 @@ def encode_prompt(tokenizer, prompt: str | None, context_length: int | None) -> 
     if prompt is None:
         ids = tokenizer.encode("")
     else:
-        ids = tokenizer.encode(check_text("prompt", prompt))
+        ids = tokenizer.encode(check_text("prompt", prompt, max_chars=limits.MAX_PROMPT_CHARS))
     if context_length is not None and len(ids) >= context_length:
         raise InputError("prompt", "custom",
                          text_en=f"{len(ids)} tokens is longer than the model's context of "

@@ -15,6 +15,7 @@ from typing import Iterator, Sequence
 import torch
 from torch import nn
 
+from genlab import limits
 from genlab.core import LabModule
 from genlab.errors import InputError, check_choice, check_int, check_number, check_seed
 from genlab.families.diffusion.elbo import diffusion_elbo
@@ -22,7 +23,7 @@ from genlab.families.diffusion.sampling import Step, reverse_chain
 from genlab.families.diffusion.schedulers import SCHEDULERS, SPACINGS, make_scheduler
 from genlab.seeding import resolve_seed
 
-NFE_RANGE = (1, 1000)
+NFE_RANGE = (1, limits.MAX_LAB_NFE)
 GUIDANCE_RANGE = (0.0, 12.0)
 
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from genlab import limits
 from genlab.errors import InputError, check_choice, check_int, check_number, check_seed, check_text
 
 SDXL_ID = "stabilityai/stable-diffusion-xl-base-1.0"
@@ -26,9 +27,9 @@ SIZE_PRESETS = {  # the lecture's list (width x height)
     "1024x1024": (1024, 1024), "1152x896": (1152, 896), "896x1152": (896, 1152),
     "832x1216": (832, 1216), "1216x832": (1216, 832),
 }
-NFE_RANGE = (5, 80)
+NFE_RANGE = limits.NFE_RANGE
 GUIDANCE_RANGE = (0.0, 12.0)
-IMAGES_RANGE = (1, 4)
+IMAGES_RANGE = (1, limits.MAX_DIFFUSION_IMAGES)
 SIZE_RANGE = (64, 2048)
 SPACINGS = ("leading", "trailing")
 
@@ -118,7 +119,9 @@ def generate_sdxl(pipe, prompt: str, *, negative_prompt: str = "", nfe: int = 25
     from genlab.provenance import record
     from genlab.seeding import resolve_seed
 
-    prompt = check_text("prompt", prompt, max_chars=2000).strip()
+    prompt = check_text("prompt", prompt, max_chars=limits.MAX_PROMPT_CHARS).strip()
+    negative_prompt = check_text("negative_prompt", negative_prompt or "", max_chars=limits.MAX_PROMPT_CHARS,
+                                 allow_empty=True)
     nfe = check_int("nfe", nfe, *NFE_RANGE)
     guidance = check_number("guidance", guidance, *GUIDANCE_RANGE)
     num_images = check_int("num_images", num_images, *IMAGES_RANGE)

@@ -10,6 +10,7 @@ from typing import Callable
 
 import numpy as np
 
+from genlab import limits
 from genlab.compute import one_thread
 from genlab.errors import InputError, check_int
 
@@ -119,7 +120,7 @@ def lab_sample_grid(name: str, *, class_=None, toy: str = "eight_gaussians", sch
     from genlab.families.diffusion import LAB_MODELS, load_lab_model
     from genlab.provenance import record
 
-    n = check_int("n", n, 1, 1024)
+    n = check_int("n", n, 1, limits.MAX_LAB_DIFFUSION_SAMPLES)
     model = load_lab_model(name)
     is_toy = tuple(model.data_shape) == (2,)
     condition = toy if is_toy else class_

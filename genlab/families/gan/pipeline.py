@@ -19,6 +19,7 @@ from typing import ClassVar
 
 import numpy as np
 
+from genlab import limits
 from genlab.assets import asset_path
 from genlab.errors import InputError, check_int
 from genlab.params import Request, Result, param
@@ -26,7 +27,7 @@ from genlab.params import Request, Result, param
 LAB = "lab"
 BIGGAN = "biggan-deep-256"
 MODELS = (LAB, BIGGAN)
-MAX_IMAGES = 16
+MAX_IMAGES = limits.MAX_GAN_IMAGES
 TOY_SETS = ("eight_gaussians", "moons", "rings", "spiral", "checkerboard")
 
 
@@ -187,7 +188,7 @@ class ToyTrainingRequest(Request):
     SECTION: ClassVar[str] = "gan"
 
     data: str = param("eight_gaussians", choices=TOY_SETS)
-    train_steps: int = param(1500, low=100, high=5000, step=100)
+    train_steps: int = param(1500, low=100, high=limits.MAX_TOY_GAN_STEPS, step=100)
     seed: int = param(0, kind="seed")
 
 
