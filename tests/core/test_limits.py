@@ -120,11 +120,11 @@ def test_diffusion_tab_limits(change, param, limit):
 
 def test_tokens_and_images_per_request():
     from genlab.families.autoregressive.generation import SamplingOptions
-    from genlab.families.gan.pipeline import check_request
+    from genlab.families.gan.pipeline import GanRequest
 
     _refused(SamplingOptions(max_new_tokens=limits.MAX_NEW_TOKENS + 1).checked, param="max_new_tokens",
              limit=limits.MAX_NEW_TOKENS)
-    _refused(check_request, "lab", 3, limits.MAX_GAN_IMAGES + 1, param="n", limit=limits.MAX_GAN_IMAGES)
+    _refused(GanRequest(n=limits.MAX_GAN_IMAGES + 1).checked, param="n", limit=limits.MAX_GAN_IMAGES)
 
 
 def test_a_seed_out_of_range_says_what_a_seed_is():
