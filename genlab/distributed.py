@@ -125,3 +125,66 @@ def shared_seed(seed: int | None) -> int:
         tensor = torch.tensor([seed], dtype=torch.int64, device=w.device)
         seed = int(broadcast_(tensor).item())
     return seed
+
+
+def global_batch_norm(module):
+    """``module`` with every ``BatchNorm*d`` computing its training statistics over the global
+    batch (the slices of all processes together), as one process computes them over the whole
+    batch: ``torch.nn.SyncBatchNorm``'s job, which runs on GPUs only; this one runs on gloo too.
+    The module itself in a world of one. Weights and state_dict keys are unchanged."""
+    if not world().distributed:
+        return module
+    import torch
+
+    for name, child in module.named_children():
+        if isinstance(child, torch.nn.modules.batchnorm._BatchNorm):
+            like = child.weight if child.affine else child.running_mean
+            factory = {} if like is None else {"device": like.device, "dtype": like.dtype}
+            new = _global_batch_norm_class()(child.num_features, child.eps, child.momentum,
+                                              child.affine, child.track_running_stats, **factory)
+            new.load_state_dict(child.state_dict())
+            new.train(child.training)
+            setattr(module, name, new)
+        else:
+            global_batch_norm(child)
+    return module
+
+
+@functools.lru_cache(maxsize=1)
+def _global_batch_norm_class():
+    import torch
+    import torch.distributed as dist
+    from torch.distributed.nn.functional import all_reduce
+
+    class GlobalBatchNorm(torch.nn.modules.batchnorm._BatchNorm):
+        """Batch norm over the global batch: the per-channel sum and the sum of squared deviations
+        are all-reduced differentiably (their backward all-reduces the gradients), so forward and
+        backward are those of one batch norm over all the processes' rows."""
+
+        def _check_input_dim(self, x):
+            if x.dim() < 2:
+                raise ValueError(f"expected at least 2D input (got {x.dim()}D input)")
+
+        def forward(self, x):
+            if not self.training:
+                return super().forward(x)
+            dims = [0, *range(2, x.dim())]
+            shape = [1, -1] + [1] * (x.dim() - 2)
+            count = torch.tensor([x.numel() / x.shape[1]], dtype=x.dtype, device=x.device)
+            dist.all_reduce(count)
+            n = count.item()
+            mean = all_reduce(x.sum(dims)) / n
+            centred = x - mean.view(shape)
+            var = all_reduce((centred * centred).sum(dims)) / n       # biased, for normalising
+            if self.track_running_stats:
+                with torch.no_grad():
+                    self.num_batches_tracked.add_(1)
+                    m = self.momentum if self.momentum is not None else 1.0 / self.num_batches_tracked.item()
+                    self.running_mean.lerp_(mean, m)
+                    self.running_var.lerp_(var * n / max(n - 1, 1), m)  # unbiased, as BatchNorm keeps
+            out = centred * torch.rsqrt(var + self.eps).view(shape)
+            if self.affine:
+                out = out * self.weight.view(shape) + self.bias.view(shape)
+            return out
+
+    return GlobalBatchNorm

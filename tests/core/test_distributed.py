@@ -42,7 +42,7 @@ SCRIPT = textwrap.dedent("""
 """)
 
 
-def test_two_gloo_processes_sum_and_broadcast(tmp_path):
+def run_two(script):
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
@@ -50,9 +50,47 @@ def test_two_gloo_processes_sum_and_broadcast(tmp_path):
     for rank in range(2):
         env = {**os.environ, "RANK": str(rank), "LOCAL_RANK": str(rank), "WORLD_SIZE": "2",
                "MASTER_ADDR": "127.0.0.1", "MASTER_PORT": str(port), "OMP_NUM_THREADS": "1"}
-        procs.append(subprocess.Popen([sys.executable, "-c", SCRIPT], env=env, stdout=subprocess.PIPE, text=True))
+        procs.append(subprocess.Popen([sys.executable, "-c", script], env=env, stdout=subprocess.PIPE, text=True))
     outs = [p.communicate(timeout=120)[0].split() for p in procs]
     assert [p.returncode for p in procs] == [0, 0]
+    return outs
+
+
+def test_two_gloo_processes_sum_and_broadcast(tmp_path):
+    outs = run_two(SCRIPT)
     assert outs[0][:8] == ["0", "2", "3.0", "1.0", "0", "4", "2.0", "2.0"]
     assert outs[1][:8] == ["1", "2", "3.0", "1.0", "4", "7", "2.0", "2.0"]
     assert outs[0][8:] == outs[1][8:] and outs[0][9] == "7"  # a random seed drawn once, shared
+
+
+BATCH_NORM = textwrap.dedent("""
+    import torch
+    from genlab import distributed
+    w = distributed.world()
+    torch.manual_seed(0)
+    x = torch.randn(10, 3, 4, 4, dtype=torch.float64)   # the global batch; ranks 6 + 4 rows
+    weight = torch.randn(10, 3, 4, 4, dtype=torch.float64)
+    one = torch.nn.BatchNorm2d(3, affine=True).double()
+    with torch.no_grad():
+        one.weight.uniform_(0.5, 1.5)
+        one.bias.uniform_(-1, 1)
+    mine = distributed.global_batch_norm(torch.nn.Sequential(torch.nn.Identity(), one))
+    xs = slice(0, 6) if w.rank == 0 else slice(6, 10)
+    ref = torch.nn.BatchNorm2d(3, affine=True).double()
+    ref.load_state_dict(one.state_dict())
+    xa, xb = x.clone().requires_grad_(), x[xs].clone().requires_grad_()
+    out_ref, out_mine = ref(xa), mine(xb)
+    (out_ref * weight).sum().backward()
+    (out_mine * weight[xs]).sum().backward()
+    grad_w = mine[1].weight.grad.clone()
+    distributed.all_reduce_sum_(grad_w)   # what DDP does with parameter gradients (as a sum)
+    ok = [torch.allclose(out_mine, out_ref[xs]),
+          torch.allclose(xb.grad, xa.grad[xs]), torch.allclose(grad_w, ref.weight.grad),
+          torch.allclose(mine[1].running_var, ref.running_var), type(mine[1]).__name__ == "GlobalBatchNorm"]
+    print(*ok, flush=True)
+""")
+
+
+def test_global_batch_norm_is_one_batch_norm_over_all_processes():
+    outs = run_two(BATCH_NORM)
+    assert outs == [["True"] * 5] * 2
