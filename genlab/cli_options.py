@@ -20,7 +20,7 @@ from typing import Any, Callable, Optional
 
 from genlab.i18n import Translator
 
-ANNOTATIONS = {"int": int, "float": float, "text": str, "choice": str, "bool": bool, "seed": int}
+ANNOTATIONS = {"int": int, "float": float, "text": str, "choice": str, "bool": bool, "seed": int, "table": str}
 
 
 def preset_names(request_cls) -> set[str]:
@@ -51,6 +51,8 @@ def request_parameters(request_cls, *, exclude=(), parse: dict | None = None) ->
             continue
         annotation = str if name in parse else ANNOTATIONS[p.kind]
         default = None if name in presets else p.default
+        if p.kind == "table" and default is not None:  # given as text: "1, 2; 3, 4"
+            default = p.text(default)
         flags = [p.flag] + ([p.short] if p.short else [])
         if p.kind == "bool":
             flags = [f"{p.flag}/--no-{p.flag[2:]}"]

@@ -16,6 +16,10 @@ Jupyter widgets (``genlab.widgets.controls``) — the way scikit-learn declares
 
     request = GanRequest(truncation=0.5).checked()   # InputError names the parameter and its range
 
+A ``table`` parameter (``param(rows, columns=(...), min_rows=..., max_rows=...)``) is one value
+made of rows of numbers — a mixture's editable components, say: a Dataframe in the web app, a
+text box in a widget, ``"1, 2; 3, 4"`` on the command line.
+
 ``PRESETS`` gives other defaults per model (the lecture's own values for its pretrained models);
 ``Request.for_model(model, **values)`` applies them.
 """
@@ -29,8 +33,8 @@ from typing import Any, ClassVar
 
 from genlab.errors import check_choice, check_int, check_number, check_seed, check_text, InputError
 
-KINDS = ("int", "float", "choice", "text", "bool", "seed")
-CONTROLS = ("slider", "number", "dropdown", "radio", "textbox", "checkbox")
+KINDS = ("int", "float", "choice", "text", "bool", "seed", "table")
+CONTROLS = ("slider", "number", "dropdown", "radio", "textbox", "checkbox", "dataframe")
 
 
 @dataclass(frozen=True)
@@ -53,6 +57,9 @@ class Param:
     cli: str | None = None          # the CLI flag; None: "--" + name with dashes
     short: str | None = None        # a short CLI flag, e.g. "-n"
     allow_empty: bool = False       # for "text": the empty string is a valid value
+    columns: tuple = ()             # for "table": the column names (labels: params.<name>.columns)
+    min_rows: int = 1               # for "table"
+    max_rows: int | None = None     # for "table"
 
     @property
     def flag(self) -> str:
@@ -73,6 +80,8 @@ class Param:
             return "dropdown" if len(self.choices) > 4 or self.open_choice else "radio"
         if self.kind == "text":
             return "textbox"
+        if self.kind == "table":
+            return "dataframe"
         if self.kind in ("int", "float") and self.bounded:
             return "slider"
         return "number"
@@ -99,7 +108,49 @@ class Param:
             if not isinstance(value, bool):
                 raise InputError(self.name, "not_bool", value=repr(value))
             return value
+        if self.kind == "table":
+            return self._check_table(value)
         raise AssertionError(f"unknown kind {self.kind!r}")
+
+    def _check_table(self, value: Any) -> tuple[tuple[float, ...], ...]:
+        """A table (rows of numbers) as a tuple of tuples of floats.
+
+        Accepts what each view holds: rows (lists, tuples, a NumPy array), a pandas DataFrame
+        (Gradio's Dataframe), the dict a Gradio Dataframe is built from, or text with one row per
+        line (or separated by ";") and the cells separated by "," (a widget's text box, the CLI).
+        """
+        if isinstance(value, dict):
+            value = value.get("data")
+        if isinstance(value, str):
+            value = [[cell.strip() for cell in row.split(",")]
+                     for row in value.replace(";", "\n").splitlines() if row.strip()]
+        if hasattr(value, "columns") and hasattr(value, "to_numpy"):  # a DataFrame
+            value = value.to_numpy().tolist()
+        try:
+            rows = [list(row) for row in value]
+        except TypeError:
+            raise InputError(self.name, "not_array") from None
+        low, high = self.min_rows, self.max_rows
+        if len(rows) < low or (high is not None and len(rows) > high):
+            raise InputError(self.name, "table_rows", got=len(rows), interval=self._rows_text())
+        width = len(self.columns)
+        for row in rows:
+            if len(row) != width:
+                raise InputError(self.name, "bad_shape", expected=f"(rows, {width})", got=f"a row of {len(row)}")
+        return tuple(tuple(float(check_number(f"{self.name}[{i + 1}, {column}]", None if cell == "" else cell))
+                           for cell, column in zip(row, self.columns)) for i, row in enumerate(rows))
+
+    def _rows_text(self) -> str:
+        return f"[{self.min_rows}, {'inf' if self.max_rows is None else self.max_rows}]"
+
+    def text(self, value: Any, row_separator: str = "; ") -> str:
+        """A table as text that ``check`` reads back: cells joined by ", ", rows by ``row_separator``."""
+        return row_separator.join(", ".join(map(repr, row)) for row in self.check(value))
+
+    def column_labels(self, tr) -> list[str]:
+        """A table's column headers, from ``params.<name>.columns`` in the locale file."""
+        labels = (tr.param_texts.get(self.name) or {}).get("columns", {})
+        return [labels.get(c, c) for c in self.columns]
 
     def slider_bounds(self) -> tuple[float, float, float]:
         """(minimum, maximum, step) of a slider that can only show allowed values."""
@@ -134,6 +185,9 @@ class Param:
             return f"{left}{show(self.low)}, {show(self.high)}{right}"
         if self.kind == "text" and self.max_chars:
             return f"up to {self.max_chars} characters"
+        if self.kind == "table":
+            return (f"{self._rows_text()} rows of {len(self.columns)} numbers ({', '.join(self.columns)}), "
+                    "rows separated by ';' or new lines, numbers by ','")
         return ""
 
 
@@ -143,8 +197,9 @@ def param(default: Any, *, kind: str | None = None, **spec) -> Any:
         raise ValueError(f"kind must be one of {KINDS}, got {kind!r}")
     if spec.get("control") not in (None, *CONTROLS):
         raise ValueError(f"control must be one of {CONTROLS}, got {spec['control']!r}")
-    if "choices" in spec:
-        spec["choices"] = tuple(spec["choices"])
+    for name in ("choices", "columns"):
+        if name in spec:
+            spec[name] = tuple(spec[name])
     return field(default=default, metadata={"param": {"kind": kind, **spec}})
 
 
@@ -153,6 +208,8 @@ def _kind_of(annotation: Any, spec: dict) -> str:
         return spec["kind"]
     if spec.get("choices"):
         return "choice"
+    if spec.get("columns"):
+        return "table"
     text = annotation if isinstance(annotation, str) else getattr(annotation, "__name__", str(annotation))
     for name, kind in (("bool", "bool"), ("int", "int"), ("float", "float"), ("str", "text")):
         if text.split("|")[0].strip() == name:

@@ -43,6 +43,10 @@ def control(request_cls, name: str, lang: str, *, value: Any = None, model: str 
                           **common)
     if kind == "checkbox":
         return gr.Checkbox(value, info=p.info(tr, with_range=False), **common)
+    if kind == "dataframe":  # rows can be added and deleted (the check enforces their number); columns fixed
+        return gr.Dataframe([list(row) for row in value], headers=p.column_labels(tr), datatype="number",
+                            row_count=len(value), column_count=(len(p.columns), "fixed"), interactive=True,
+                            **common)
     raise AssertionError(kind)
 
 

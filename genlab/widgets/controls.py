@@ -1,7 +1,8 @@
 """ipywidgets controls built from a request's parameter declarations (``genlab.params``).
 
 The same labels, defaults, ranges and choices as the web app's controls. Number boxes are
-unbounded (bounded ipywidgets clamp silently): genlab's check refuses out-of-range values.
+unbounded (bounded ipywidgets clamp silently): genlab's check refuses out-of-range values. A table
+parameter is a text box with one row per line (ipywidgets has no editable table).
 """
 
 from __future__ import annotations
@@ -41,6 +42,10 @@ def control(request_cls, name: str, lang: str, *, value: Any = None, model: str 
         return cls(value=value, **common)
     if kind == "checkbox":
         return w.Checkbox(value=value, **common)
+    if kind == "dataframe":  # one row per line, the cells separated by commas
+        header = ", ".join(p.column_labels(tr))
+        return w.Textarea(value=p.text(value, "\n"), placeholder=header,
+                          **{**common, "layout": w.Layout(width=width, height=f"{2 + 1.6 * len(value):.0f}em")})
     raise AssertionError(kind)
 
 

@@ -54,7 +54,11 @@ def test_tab_widget_and_cli_agree_with_the_declaration(request_cls):
             with gr.Blocks():
                 web = control(request_cls, name, lang)
             widget = widget_control(request_cls, name, lang)
-            assert web.value == p.default == widget.value, name
+            if p.kind == "table":  # a Dataframe's value, a text box's text: the same rows
+                assert p.check(web.value) == p.default == p.check(widget.value), name
+                assert web.headers == p.column_labels(tr), name
+            else:
+                assert web.value == p.default == widget.value, name
             if p.view_control == "slider":
                 low, high, step = p.slider_bounds()
                 assert (web.minimum, web.maximum, web.step) == (low, high, step) == (widget.min, widget.max, widget.step)
@@ -64,5 +68,34 @@ def test_tab_widget_and_cli_agree_with_the_declaration(request_cls):
                 assert [v for _, v in web.choices] == list(p.choices)
                 assert [v for _, v in widget.options][:len(p.choices)] == list(p.choices)
             option = cli[name]
-            assert option.default == (None if name in preset_names(request_cls) else p.default), name
+            declared = p.text(p.default) if p.kind == "table" else p.default  # a table is given as text
+            assert option.default == (None if name in preset_names(request_cls) else declared), name
             assert p.range_text() in option.help, name
+
+
+def test_a_table_parameter_is_an_editable_dataframe_a_text_box_and_a_cli_text():
+    from dataclasses import dataclass
+    from typing import ClassVar
+
+    import gradio as gr
+
+    from genlab.app.controls import control
+    from genlab.cli_options import request_parameters
+    from genlab.params import param
+    from genlab.widgets.controls import control as widget_control
+
+    @dataclass(frozen=True)
+    class TableRequest(Request):
+        SECTION: ClassVar[str] = "common"
+        rows: tuple = param(((1.0, 2.0), (3.0, 4.5)), columns=("a", "b"), min_rows=1, max_rows=5)
+
+    p = TableRequest.params()["rows"]
+    with gr.Blocks():
+        web = control(TableRequest, "rows", "en")
+    assert isinstance(web, gr.Dataframe) and web.interactive and web.headers == ["a", "b"]
+    assert web.row_count == (2, "dynamic") and web.column_count == (2, "fixed")
+    assert p.check(web.preprocess(web.data_model(**web.value))) == p.default  # what a handler receives
+    widget = widget_control(TableRequest, "rows", "en")
+    assert widget.value == "1.0, 2.0\n3.0, 4.5" and p.check(widget.value) == p.default
+    option = request_parameters(TableRequest)[0].default
+    assert option.default == "1.0, 2.0; 3.0, 4.5" and p.range_text() in option.help

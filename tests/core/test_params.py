@@ -60,3 +60,46 @@ def test_provenance_records_every_parameter_and_the_request_type():
     rec = r.provenance(model="genlab/toy", kind="image")
     assert rec["seed"] == 3 and rec["params"]["steps"] == 20 and rec["label"] == "AI-generated"
     assert rec["request"].endswith("test_params.Toy")
+
+
+@dataclass(frozen=True)
+class Mixture(Request):
+    SECTION: ClassVar[str] = "common"
+    components: tuple = param(((0.5, -1.0, 2.0), (0.5, 1.0, 1e-6)), columns=("weight", "mean", "var"),
+                              min_rows=1, max_rows=3)
+
+
+def test_a_table_is_one_parameter_read_from_every_view():
+    p = Mixture.params()["components"]
+    assert p.kind == "table" and p.view_control == "dataframe" and p.columns == ("weight", "mean", "var")
+    rows = ((0.5, -1.0, 2.0), (0.5, 1.0, 1e-6))
+    assert Mixture().checked().components == rows
+    text = p.text(rows)
+    assert text == "0.5, -1.0, 2.0; 0.5, 1.0, 1e-06"
+    assert p.check(text) == p.check(p.text(rows, "\n")) == rows  # the CLI's and the widget's text
+    assert p.check([[0.5, -1, 2], [0.5, 1, 1e-6]]) == rows  # rows
+    assert p.check({"headers": ["a", "b", "c"], "data": [list(r) for r in rows]}) == rows  # a Gradio value
+    import numpy as np
+    import pandas as pd
+
+    assert p.check(pd.DataFrame(np.array(rows))) == rows and p.check(np.array(rows)) == rows
+    assert isinstance(p.check(np.array(rows))[0][0], float)
+    assert "[1, 3] rows of 3 numbers (weight, mean, var)" in p.range_text()
+
+
+@pytest.mark.parametrize("value, match", [
+    ([], r"components: 0 rows is outside the allowed range \[1, 3\]"),
+    ([[1, 0, 1]] * 4, r"components: 4 rows is outside"),
+    ([[1, 0]], r"components: expected shape \(rows, 3\), got a row of 2"),
+    ([[1, 0, 1], [1, "a", 1]], r"components\[2, mean\]: expected a number"),
+    ("1, 0, 1; 1, , 1", r"components\[2, mean\]: expected a number"),
+    ([[1, float("nan"), 1]], r"components\[1, mean\]: must be finite"),
+    (5, "components: expected an array"),
+])
+def test_a_bad_table_names_the_parameter_and_the_cell(value, match):
+    with pytest.raises(InputError, match=match):
+        Mixture(components=value).checked()
+    try:
+        Mixture(components=value).checked()
+    except InputError as err:
+        assert err.message("ru").startswith("components")
