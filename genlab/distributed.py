@@ -154,7 +154,24 @@ def global_batch_norm(module):
 def _global_batch_norm_class():
     import torch
     import torch.distributed as dist
-    from torch.distributed.nn.functional import all_reduce
+
+    class _Sum(torch.autograd.Function):
+        """all_reduce(SUM) with its gradient: the gradient of a sum over processes is the sum
+        of every process's gradient."""
+
+        @staticmethod
+        def forward(ctx, tensor):
+            tensor = tensor.clone()
+            dist.all_reduce(tensor)
+            return tensor
+
+        @staticmethod
+        def backward(ctx, grad):
+            grad = grad.clone()
+            dist.all_reduce(grad)
+            return grad
+
+    all_reduce = _Sum.apply
 
     class GlobalBatchNorm(torch.nn.modules.batchnorm._BatchNorm):
         """Batch norm over the global batch: the per-channel sum and the sum of squared deviations

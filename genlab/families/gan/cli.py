@@ -19,18 +19,25 @@ def train(
                                            "eight_gaussians, moons, rings, checkerboard, spiral."),
     steps: int = typer.Option(3000, min=1, help="Generator updates."),
     out: Path = typer.Option(Path("runs/gan-mnist"), help="Output folder (config.json + model.safetensors)."),
-    seed: int = typer.Option(0, min=0, help="Seed of initialisation, batches and noise."),
-    max_cpu_minutes: float = typer.Option(24.0, min=0.1, help="Stop when training used this much CPU time."),
+    seed: int = typer.Option(0, min=-1, help="Seed of initialisation, batches and noise (-1 = random)."),
+    budget_minutes: float = typer.Option(24.0, min=0.01, help="Stop when training used this much CPU time "
+                                                              "(per process; rank 0's under torchrun)."),
     g_ch: int = typer.Option(24, min=1, help="Generator width (digits GAN)."),
     d_ch: int = typer.Option(32, min=1, help="Discriminator width (digits GAN)."),
-    threads: int = typer.Option(1, min=1, help="torch threads (the machine is shared: keep 1)."),
-    resume: bool = typer.Option(False, help="Continue the digits GAN from OUT/checkpoint (saved every "
-                                            "250 steps) exactly where it stopped."),
+    batch_size: int = typer.Option(64, min=1, max=4096, help="Global batch (digits GAN); under torchrun "
+                                                             "each process takes its share."),
+    checkpoint_every: int = typer.Option(250, min=1, help="Steps between checkpoints in OUT/checkpoint."),
+    eval_every: int = typer.Option(500, min=0, help="Steps between class-accuracy checks (0: only at the end)."),
+    threads: int = typer.Option(1, min=1, help="torch threads per process (the machine is shared: keep 1)."),
+    resume: bool = typer.Option(False, help="Continue the digits GAN from OUT/checkpoint exactly where it "
+                                            "stopped (any number of processes)."),
 ):
-    """Train a lab GAN: the conditional digits GAN (hinge loss, spectral norm, EMA) or a 2-D toy GAN."""
+    """Train a lab GAN: the conditional digits GAN (hinge loss, spectral norm, EMA) or a 2-D toy GAN.
+    The digits GAN runs unchanged under ``torchrun --nproc-per-node N`` (DDP; rank 0 saves)."""
     import torch
     from tqdm import tqdm
 
+    from genlab.distributed import shared_seed, world
     from genlab.errors import InputError, check_choice
 
     check_choice("data", data, DATA_CHOICES)
@@ -39,10 +46,16 @@ def train(
                          "a 2-D toy GAN trains in seconds", text_ru="продолжить можно только GAN цифр "
                          "(--data mnist); двумерный игрушечный GAN обучается за секунды")
     torch.set_num_threads(threads)
-    out.mkdir(parents=True, exist_ok=True)
+    seed = shared_seed(seed)
+    w = world()
     if data != "mnist":
         from genlab.families.gan.toy import ToyGAN, train_toy_gan
 
+        if w.distributed:
+            raise InputError("data", "custom", text_en="a 2-D toy GAN trains in one process; "
+                             "torchrun is for the digits GAN", text_ru="двумерный игрушечный GAN "
+                             "обучается в одном процессе; torchrun — для GAN цифр")
+        out.mkdir(parents=True, exist_ok=True)
         gan = ToyGAN()
         history = train_toy_gan(gan, data, steps=steps, seed=seed)
         gan.save_lab(out)
@@ -50,44 +63,44 @@ def train(
         typer.echo(json.dumps(history[-1]))
         return
 
+    from genlab.checkpoint import CheckpointError, has_checkpoint
     from genlab.data.digits import CLASS_NAMES, load_mnist
     from genlab.families.gan.evaluate import class_accuracy_of, evaluate_gan
     from genlab.families.gan.model import ConditionalGAN
     from genlab.families.gan.train import TrainConfig, config_dict, train_conditional_gan
 
+    if resume and not has_checkpoint(out / "checkpoint"):
+        raise CheckpointError(out / "checkpoint", "checkpoint_missing")
     x, y = load_mnist("train")
     torch.manual_seed(seed)
     gan = ConditionalGAN(g_ch=g_ch, d_ch=d_ch, class_names=list(CLASS_NAMES))
-    cfg = TrainConfig(steps=steps, seed=seed, max_cpu_minutes=max_cpu_minutes)
-    bar = tqdm(total=steps, desc="gan", mininterval=5)
+    cfg = TrainConfig(steps=steps, seed=seed, budget_minutes=budget_minutes, batch_size=batch_size,
+                      checkpoint_every=checkpoint_every, eval_every=eval_every)
+    bar = tqdm(total=steps, desc="gan", mininterval=5, disable=not w.is_main)
     history = train_conditional_gan(
         gan, x, y, cfg, log=lambda row: bar.write(json.dumps(row)),
         evaluate=lambda g: class_accuracy_of(g, 1.0, n_per_class=50), progress=lambda s: bar.update(1),
         checkpoint=out / "checkpoint", resume=resume)
     bar.close()
+    if not w.is_main:
+        return
     cpu_minutes = history[-1]["cpu_minutes"]  # includes the time before a --resume
     gan.save_lab(out, dtype=torch.float16)
     reloaded = ConditionalGAN.load_lab(out)
     metrics = evaluate_gan(reloaded)
     metrics.update({"train_cpu_minutes": round(cpu_minutes, 2), "steps_done": history[-1]["step"],
-                    "train_config": config_dict(cfg), "threads": threads})
+                    "train_config": config_dict(cfg), "threads": threads, "processes": w.world_size})
     (out / "history.json").write_text(json.dumps(history, indent=1))
     (out / "metrics.json").write_text(json.dumps(metrics, indent=2))
     from genlab.families.gan.card import write_model_card
 
-    write_model_card(out, metrics, command=f"genlab train gan --data mnist --steps {steps} --seed {seed} "
-                                           f"--g-ch {g_ch} --d-ch {d_ch} --max-cpu-minutes {max_cpu_minutes:g} "
-                                           f"--out {out}")
+    launcher = f"torchrun --nproc-per-node {w.world_size} -m genlab.cli" if w.distributed else "genlab"
+    write_model_card(out, metrics, command=f"{launcher} train gan --data mnist --steps {steps} --seed {seed} "
+                                           f"--g-ch {g_ch} --d-ch {d_ch} --batch-size {batch_size} "
+                                           f"--budget-minutes {budget_minutes:g} --out {out}")
     typer.echo(json.dumps({k: v for k, v in metrics.items() if k != "sweep"}))
 
 
-def _parse_class_option(raw: str, values: dict) -> int:
-    from genlab.families.gan.pipeline import parse_class
-
-    return parse_class(raw, values.get("model") or "lab")
-
-
-@with_request(GanRequest, parse={"class_id": _parse_class_option})
 def sample(
     request: GanRequest,
     cols: int = typer.Option(4, help="Images per row of the grid."),
