@@ -101,6 +101,13 @@ def train(
     typer.echo(json.dumps({k: v for k, v in metrics.items() if k != "sweep"}))
 
 
+def _parse_class_option(raw: str, values: dict) -> int:
+    from genlab.families.gan.pipeline import parse_class
+
+    return parse_class(raw, values.get("model") or "lab")
+
+
+@with_request(GanRequest, parse={"class_id": _parse_class_option})
 def sample(
     request: GanRequest,
     cols: int = typer.Option(4, help="Images per row of the grid."),
