@@ -1,6 +1,6 @@
 """The ``genlab`` command line (the contract in DESIGN.md).
 
-    genlab serve [--host] [--port] [--lang en|ru]
+    genlab serve [--host] [--port] [--lang en|ru] [--replicas N] [--limit NAME=VALUE]
     genlab train FAMILY ...     genlab sample FAMILY ...     genlab eval FAMILY ...
     genlab bench NAME [--json]  genlab verify FILE           genlab info
 
@@ -80,15 +80,29 @@ def _register_families() -> None:
 @app.command()
 def serve(host: str = typer.Option("127.0.0.1", help="Address to listen on."),
           port: int = typer.Option(7860, min=1, max=65535, help="Port to listen on."),
-          lang: str = typer.Option("en", help="Default interface language: en or ru.")):
+          lang: str = typer.Option("en", help="Default interface language: en or ru."),
+          replicas: int = typer.Option(1, min=1, max=64, help="Run this many replicas on the ports "
+                                       "after --port, behind nginx on --port (needs nginx)."),
+          limit: list[str] = typer.Option([], help="Override a queue limit of genlab.limits, "
+                                          "e.g. --limit heavy_jobs=4 (repeatable).")):
     """Start the web app on the shipped lab models."""
     from genlab.i18n import LANGS
+    from genlab.limits import queue_limits
 
     if lang not in LANGS:
         fail(f"--lang: {lang!r} is not one of {', '.join(LANGS)}")
+    try:
+        queue = queue_limits(limit)
+        if replicas > 1:
+            from genlab.app.replicas import serve_class
+
+            serve_class(replicas, host, port, lang, [a for item in limit for a in ("--limit", item)])
+            return
+    except InputError as err:
+        fail(str(err))
     from genlab.app import serve as run_server
 
-    run_server(host=host, port=port, lang=lang)
+    run_server(host=host, port=port, lang=lang, queue=queue)
 
 
 @app.command()

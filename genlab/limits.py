@@ -4,9 +4,15 @@ The views (app, widgets, CLI) and the pipelines import these numbers where the w
 value over its limit is an ``InputError`` naming the parameter and the limit, in English and
 Russian. The README's "Limits" table is made from ``LIMITS`` (``python -m genlab.limits``
 prints it; a test checks the README carries the current one).
+
+The queue section below sizes one ``genlab serve`` process (one replica) for a class: how many
+jobs run at once, how many may wait, how long sessions and files live. ``genlab serve --limit
+NAME=VALUE`` overrides any of them; the README's "Queue" table is made from ``QueueLimits``.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass, field, fields, replace
 
 # Files and requests (the web server)
 MAX_UPLOAD_MB = 20                 # one uploaded file; refused before the body is stored
@@ -68,5 +74,65 @@ def markdown_table() -> str:
     return "\n".join(rows)
 
 
+# ---------------------------------------------------------------- queue, sessions, caches (per replica)
+
+
+def _limit(default, doc: str):
+    return field(default=default, metadata={"doc": doc})
+
+
+@dataclass(frozen=True)
+class QueueLimits:
+    """How one replica shares its CPU and memory among a class.
+
+    Events come in two groups, each with its own slots in the queue (``genlab.app.serving``):
+    *heavy* ones run a neural network or train one for as long as the request asks; *light* ones
+    redraw a figure or move a slider. Heavy jobs never take a light job's slot.
+    """
+
+    heavy_jobs: int = _limit(2, "heavy events (text streaming, sampling, training, fits) running "
+                                "at once; each uses one core")
+    light_jobs: int = _limit(4, "light events (redraws, slider moves) running at once")
+    queue_size: int = _limit(200, "events waiting on one page (each language has its own queue) "
+                                  "before a new one is refused, in the user's language, to retry")
+    torch_threads: int = _limit(1, "torch threads per replica: heavy jobs already run side by side")
+    max_sessions: int = _limit(500, "sessions whose state a replica keeps (the least recently "
+                                    "used is dropped beyond); twice the class, as reloads start new ones")
+    idle_seconds: float = _limit(2 * 3600, "a session unused this long is dropped with its state")
+    closed_seconds: float = _limit(120, "a session whose page closed is dropped this long after "
+                                        "(a network drop that reconnects sooner keeps its state)")
+    file_seconds: float = _limit(3600, "uploads and outputs on disk older than this are deleted")
+    sweep_seconds: float = _limit(30, "how often expired sessions and files are swept")
+
+
+QUEUE = QueueLimits()
+
+
+def queue_limits(overrides=()) -> QueueLimits:
+    """``QUEUE`` with ``NAME=VALUE`` overrides (``genlab serve --limit heavy_jobs=4``); a value
+    must be a positive number of the field's type."""
+    from genlab.errors import InputError, check_number
+
+    known = {f.name: f for f in fields(QueueLimits)}
+    changes = {}
+    for item in overrides:
+        name, sep, value = item.partition("=")
+        name = name.strip()
+        if not sep or name not in known:
+            raise InputError("--limit", "not_choice", value=repr(item),
+                             choices=", ".join(f"{n}=VALUE" for n in known))
+        changes[name] = check_number(f"--limit {name}", value.strip(), 0, lo_open=True,
+                                     integer=known[name].type == "int")
+    return replace(QUEUE, **changes)
+
+
+def queue_table() -> str:
+    rows = ["| limit | default | what it bounds |", "|---|---|---|"]
+    rows += [f"| `{f.name}` | {getattr(QUEUE, f.name):g} | {f.metadata['doc']} |" for f in fields(QueueLimits)]
+    return "\n".join(rows)
+
+
 if __name__ == "__main__":
     print(markdown_table())
+    print()
+    print(queue_table())

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from genlab.app.tabs import SECTIONS
 from genlab.i18n import LANG_NAMES, LANGS
+from genlab.limits import QUEUE, QueueLimits
 
 APP_STRINGS = {
     "en": {"title": "genlab — a cross-section of modern generative ML",
@@ -69,18 +70,39 @@ def build_blocks(lang: str = "en", sections=SECTIONS):
     return demo
 
 
-def create_app(default_lang: str = "en", sections=SECTIONS):
-    """A FastAPI app serving every language; ``/`` redirects to ``default_lang``."""
+def create_app(default_lang: str = "en", sections=SECTIONS, queue: QueueLimits = QUEUE,
+               scratch: Path | None = None):
+    """A FastAPI app serving every language; ``/`` redirects to ``default_lang``.
+
+    ``queue`` sizes the queue, the sessions kept and how long files live; ``scratch`` is the
+    folder of this process's temporary files (see ``serving.use_scratch_folder``), swept by age.
+    """
+    import contextlib
+
     import gradio as gr
     from fastapi import FastAPI
     from fastapi.responses import FileResponse, RedirectResponse
 
     from genlab import limits
+    from genlab.app import serving
     from genlab.app.guard import SessionFiles, SessionFilesMiddleware, file_references, mark_launched
 
     if default_lang not in LANGS:
         raise ValueError(f"lang: {default_lang!r} is not one of {', '.join(LANGS)}")
-    app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
+    blocks_by_lang = {}
+
+    @contextlib.asynccontextmanager
+    async def sweeping(_app):
+        import asyncio
+
+        task = asyncio.create_task(serving.sweep_forever(list(blocks_by_lang.values()), queue,
+                                                         scratch))
+        try:
+            yield
+        finally:
+            task.cancel()
+
+    app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None, lifespan=sweeping)
     session_files = SessionFiles()
 
     @app.get("/")
@@ -91,8 +113,13 @@ def create_app(default_lang: str = "en", sections=SECTIONS):
     def favicon():
         return FileResponse(FAVICON, media_type="image/png")
 
+    @app.get("/healthz", include_in_schema=False)
+    def healthz():
+        return serving.health(blocks_by_lang)
+
     for lang in LANGS:
-        blocks = build_blocks(lang, sections).queue(default_concurrency_limit=4)
+        blocks = serving.configure_queue(build_blocks(lang, sections), queue)
+        blocks_by_lang[lang] = blocks
         app = gr.mount_gradio_app(app, blocks, path=f"/{lang}", theme=theme(), css=CSS,
                                   ssr_mode=False, footer_links=["api", "settings"],
                                   show_error=True, max_file_size=limits.upload_bytes())
@@ -100,13 +127,26 @@ def create_app(default_lang: str = "en", sections=SECTIONS):
         blocks.session_files = session_files
         session_files.add_public(file_references(blocks.config))
     app.add_middleware(SessionFilesMiddleware, files=session_files)
+    app.add_middleware(serving.RefuseInUserLanguage, langs=LANGS)
     return app
 
 
-def serve(host: str = "127.0.0.1", port: int = 7860, lang: str = "en") -> None:
+def serve(host: str = "127.0.0.1", port: int = 7860, lang: str = "en",
+          queue: QueueLimits = QUEUE) -> None:
+    import tempfile
+
+    import torch
     import uvicorn
 
+    from genlab.app import serving
+
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
-    app = create_app(lang)
-    print(f"genlab: serving on http://{host}:{port}/{lang}/  (Ctrl+C stops)", flush=True)
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    torch.set_num_threads(queue.torch_threads)
+    scratch = Path(tempfile.mkdtemp(prefix=f"genlab-serve-{port}-"))
+    serving.use_scratch_folder(scratch)
+    try:
+        app = create_app(lang, queue=queue, scratch=scratch)
+        print(f"genlab: serving on http://{host}:{port}/{lang}/  (Ctrl+C stops)", flush=True)
+        uvicorn.run(app, host=host, port=port, log_level="warning")
+    finally:
+        serving.remove_scratch(scratch)

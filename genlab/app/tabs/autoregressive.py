@@ -231,6 +231,7 @@ def render(lang: str) -> None:
 
     from genlab import limits
     from genlab.app.common import user_errors
+    from genlab.app.serving import HEAVY, INSTANT
 
     tr = Translator(STRINGS, lang)
     wrap = user_errors(lang)
@@ -271,7 +272,7 @@ def render(lang: str) -> None:
         truth_table = gr.Dataframe(headers=[tr("col_statement"), tr("col_logp"), tr("col_bpc"), tr("col_tokens")],
                                    interactive=False)
 
-    model.change(lambda name: DEFAULT_PROMPT[name], model, prompt)
+    model.change(lambda name: DEFAULT_PROMPT[name], model, prompt, **INSTANT)
     @wrap
     def on_generate(model_name, prompt_text, temp, p, n, k, penalty, seed_value, session_value):
         yield from generate_stream(model_name, prompt_text, temp, p, n, k, penalty, seed_value, session_value, lang)
@@ -287,15 +288,17 @@ def render(lang: str) -> None:
     run = generate_btn.click(
         on_generate,
         [model, prompt, temperature, top_p, max_tokens, top_k, repetition_penalty, seed, session],
-        [output, stats, tokens_view, session])
-    stop_btn.click(stop_generation, session, None, queue=False)
+        [output, stats, tokens_view, session], api_name="autoregressive_generate", **HEAVY)
+    stop_btn.click(stop_generation, session, None, api_name="autoregressive_stop", **INSTANT)
 
     def pick(evt):
         return evt.index if isinstance(evt.index, int) else evt.index[0]
 
     pick.__annotations__ = {"evt": gr.SelectData}  # a real class, not a string: gradio injects the event
 
-    tokens_view.select(pick, None, position)
-    position.change(on_alternatives, [session, position], [chosen, alt_table])
+    tokens_view.select(pick, None, position, **INSTANT)
+    position.change(on_alternatives, [session, position], [chosen, alt_table],
+                    api_name="autoregressive_alternatives")
     run.then(on_alternatives, [session, position], [chosen, alt_table])
-    score_btn.click(on_score, [model, true_box, false_box], truth_table)
+    score_btn.click(on_score, [model, true_box, false_box], truth_table, api_name="autoregressive_score",
+                    **HEAVY)

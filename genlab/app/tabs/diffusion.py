@@ -244,6 +244,7 @@ def render(lang: str) -> None:
     import gradio as gr
 
     from genlab.app.common import user_errors
+    from genlab.app.serving import HEAVY, INSTANT
     from genlab.data.toy2d import TOY_SETS
 
     tr = Translator(STRINGS, lang)
@@ -282,7 +283,7 @@ def render(lang: str) -> None:
     lang_state = gr.State(lang)
     backend.change(update_visibility, backend,
                    [class_choice, toy, prompt, negative, size, allow_download, spacing, gallery,
-                    strip, plot])
+                    strip, plot], **INSTANT)
 
     @user_errors(lang)
     def on_generate(*values, progress=gr.Progress()):
@@ -291,4 +292,4 @@ def render(lang: str) -> None:
     button.click(on_generate,
                  [backend, class_choice, toy, prompt, negative, size, nfe, guidance, n_images,
                   scheduler, spacing, seed, strip_text, allow_download, lang_state],
-                 [gallery, strip, plot, notes])
+                 [gallery, strip, plot, notes], api_name="diffusion_generate", **HEAVY)

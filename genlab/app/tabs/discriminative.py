@@ -228,6 +228,7 @@ def render(lang: str) -> None:
     import gradio as gr
 
     from genlab.app.common import user_errors
+    from genlab.app.serving import HEAVY
     from genlab.classic.em import INITS
     from genlab.classic.logreg import LR_MODES
 
@@ -284,11 +285,12 @@ def render(lang: str) -> None:
     fit_outputs = [seed, state, t_lr, t_em, status]
     draw_inputs = [state, t_lr, t_em, n_samples, show_bayes]
     draw_fn = guard(functools.partial(redraw, lang=lang))
-    for button, new_data in ((recompute_btn, True), (refit_btn, False)):
+    for button, name, new_data in ((recompute_btn, "recompute", True), (refit_btn, "refit", False)):
         fn = guard(functools.partial(recompute, new_data, lang=lang))
-        button.click(fn, [seed] + fit_inputs, fit_outputs).success(draw_fn, draw_inputs, plot)
-    for comp in (t_lr, t_em, n_samples, show_bayes):
-        comp.change(draw_fn, draw_inputs, plot, trigger_mode="always_last", show_progress="hidden")
+        button.click(fn, [seed] + fit_inputs, fit_outputs, api_name=f"discriminative_{name}"
+                     ).success(draw_fn, draw_inputs, plot, api_name=f"discriminative_{name}_redraw")
+    gr.on([comp.change for comp in (t_lr, t_em, n_samples, show_bayes)], draw_fn, draw_inputs, plot,
+          trigger_mode="always_last", show_progress="hidden", api_name="discriminative_redraw")
 
     with gr.Accordion(tr("mle_h"), open=False):
         gr.Markdown(tr("mle_about"))
@@ -303,4 +305,5 @@ def render(lang: str) -> None:
         mle_plot = gr.Plot(label=tr("mle_plot"))
         mle_md = gr.Markdown()
         mle_btn.click(guard(functools.partial(run_mle_kl, lang=lang)),
-                      [mle_n, mle_k, mle_init, mle_iters, mle_damping, mle_seed], [mle_plot, mle_md])
+                      [mle_n, mle_k, mle_init, mle_iters, mle_damping, mle_seed], [mle_plot, mle_md],
+                      api_name="discriminative_mle_kl", **HEAVY)

@@ -275,6 +275,7 @@ def render(lang: str) -> None:
     import gradio as gr
 
     from genlab.app.common import user_errors
+    from genlab.app.serving import HEAVY
     from genlab.ethics.pages import pages
 
     tr = Translator(STRINGS, lang)
@@ -316,7 +317,7 @@ def render(lang: str) -> None:
             return fig1, fig2, rows, text, path
 
         run_btn.click(wrap(on_run), [model, minority, target, n_train, seed],
-                      [freq_plot, samples_plot, table, summary, results_file])
+                      [freq_plot, samples_plot, table, summary, results_file], api_name="ethics_bias", **HEAVY)
 
     with gr.Group(elem_id="ethics-verify"):
         gr.Markdown(tr("verify_title"))
@@ -335,6 +336,7 @@ def render(lang: str) -> None:
         def on_example():
             return example_view(0, lang)
 
-        verify_btn.click(wrap(on_verify), [upload], [verdict, report])
-        upload.upload(wrap(on_verify), [upload], [verdict, report])
-        example_btn.click(wrap(on_example), None, [example_file, verdict, report])
+        verify_btn.click(wrap(on_verify), [upload], [verdict, report], api_name="ethics_verify", **HEAVY)
+        upload.upload(wrap(on_verify), [upload], [verdict, report], api_name="ethics_verify_upload", **HEAVY)
+        example_btn.click(wrap(on_example), None, [example_file, verdict, report], api_name="ethics_example",
+                          **HEAVY)

@@ -22,6 +22,7 @@ def render(lang: str) -> None:
 
     from genlab.app.common import user_errors
     from genlab.app.controls import controls, preset_updates
+    from genlab.app.serving import HEAVY
 
     tr = Translator("gan", lang)
     safe = user_errors(lang)
@@ -53,7 +54,8 @@ def render(lang: str) -> None:
     c["class_id"].input(safe(handlers.sync_class), [c["class_id"], c["model"]], [class_name], api_name="gan_class_by_id")
     random_btn.click(safe(handlers.random_class), [c["model"]], [c["class_id"], class_name], api_name="gan_random_class")
     go.click(safe(functools.partial(handlers.generate, lang=lang)),
-             [c[name] for name in GanRequest.params()], [grid_out, info, notebook], api_name="gan_generate")
+             [c[name] for name in GanRequest.params()], [grid_out, info, notebook], api_name="gan_generate",
+             **HEAVY)
 
     with gr.Row():
         ask = gr.Button(tr("try_log_prob"), size="sm", elem_id="gan-log-prob")
@@ -71,7 +73,7 @@ def render(lang: str) -> None:
         strip_notebook = gr.DownloadButton(tr("open_notebook"), value=None, size="sm", elem_id="gan-strip-notebook")
         interp_btn.click(safe(functools.partial(handlers.interpolate, lang=lang)),
                          [i[name] for name in InterpolationRequest.params()], [strip, strip_notebook],
-                         api_name="gan_interpolate")
+                         api_name="gan_interpolate", **HEAVY)
 
     with gr.Accordion(tr("sweep"), open=False):
         fig, text = handlers.sweep_figure(lang)
@@ -88,4 +90,5 @@ def render(lang: str) -> None:
             toy_plot = gr.Plot(show_label=False, elem_id="gan-toy-plot")
             toy_log = gr.Markdown(elem_id="gan-toy-log")
         toy_btn.click(safe(functools.partial(handlers.train_toy, lang=lang)),
-                      [t[name] for name in ToyTrainingRequest.params()], [toy_plot, toy_log], api_name="gan_train_toy")
+                      [t[name] for name in ToyTrainingRequest.params()], [toy_plot, toy_log], api_name="gan_train_toy",
+                      **HEAVY)

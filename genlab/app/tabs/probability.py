@@ -228,7 +228,8 @@ def render(lang: str) -> None:
             surface = gr.Plot(first_fig, label=tr("surface"), elem_id="prob-surface")
     moments.value = first_md
     surface_fn = guard(functools.partial(draw_surface, lang=lang))
-    draw_btn.click(surface_fn, [table, n_samples, grid, seed], [surface, moments])
+    draw_btn.click(surface_fn, [table, n_samples, grid, seed], [surface, moments],
+                   api_name="probability_surface")
 
     gr.Markdown(tr("kde_h"))
     with gr.Row():
@@ -241,8 +242,8 @@ def render(lang: str) -> None:
             kde_plot = gr.Plot(draw_kde(1200, 42, "silverman", True, lang), label=tr("kde_plot"))
     kde_fn = guard(functools.partial(draw_kde, lang=lang))
     kde_inputs = [n_per_class, kde_seed, rule, truth]
-    for comp in (n_per_class, kde_seed, rule, truth):
-        comp.change(kde_fn, kde_inputs, kde_plot, trigger_mode="always_last")
+    gr.on([comp.change for comp in kde_inputs], kde_fn, kde_inputs, kde_plot,
+          trigger_mode="always_last", api_name="probability_kde")
 
     gr.Markdown(tr("mom_h"))
     with gr.Row():
@@ -258,5 +259,5 @@ def render(lang: str) -> None:
             mom_md = gr.Markdown(md0)
     mom_fn = guard(functools.partial(draw_moments, lang=lang))
     mom_inputs = [mu, sigma1, sigma2, mom_n, mom_seed]
-    for comp in mom_inputs:
-        comp.change(mom_fn, mom_inputs, [mom_plot, mom_md], trigger_mode="always_last")
+    gr.on([comp.change for comp in mom_inputs], mom_fn, mom_inputs, [mom_plot, mom_md],
+          trigger_mode="always_last", api_name="probability_moments")

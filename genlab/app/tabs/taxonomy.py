@@ -98,6 +98,7 @@ def render(lang: str) -> None:
     import gradio as gr
 
     from genlab.app.common import user_errors
+    from genlab.app.serving import HEAVY
     from genlab.data.toy2d import TOY_SETS
 
     tr = Translator(STRINGS, lang)
@@ -118,4 +119,5 @@ def render(lang: str) -> None:
         return compare(data_v, steps_v, n_train_v, seed_v, lang,
                        progress=lambda f, name: progress(f, desc=name))
 
-    run.click(on_run, [data, steps, n_train, seed], [plot, table, notes])
+    run.click(on_run, [data, steps, n_train, seed], [plot, table, notes], api_name="taxonomy_compare",
+              **HEAVY)

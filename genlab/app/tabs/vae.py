@@ -251,6 +251,7 @@ def render(lang: str) -> None:
     import gradio as gr
 
     from genlab.app.common import user_errors
+    from genlab.app.serving import HEAVY
 
     tr = Translator(STRINGS, lang)
     safe = user_errors(lang)
@@ -282,9 +283,10 @@ def render(lang: str) -> None:
 
     random_btn.click(safe(pick_random_clip), [seed], [audio_in])
     recon_btn.click(safe(functools.partial(reconstruct, lang=lang)), [audio_in, model, seconds, latent, seed],
-                    [audio_orig, audio_out, info, wave_plot, hist_plot, heat_plot])
+                    [audio_orig, audio_out, info, wave_plot, hist_plot, heat_plot],
+                    api_name="vae_reconstruct", **HEAVY)
     prior_btn.click(safe(functools.partial(sample_prior, lang=lang)), [model, seconds, seed],
-                    [audio_out, info, wave_plot, heat_plot])
+                    [audio_out, info, wave_plot, heat_plot], api_name="vae_sample_prior", **HEAVY)
 
     with gr.Accordion(tr("interp"), open=False):
         with gr.Row():
@@ -295,7 +297,8 @@ def render(lang: str) -> None:
         interp_audio = gr.Audio(type="filepath", label=tr("interp_audio"), interactive=False)
         interp_plot = gr.Plot(label=tr("interp_plot"))
         interp_btn.click(safe(functools.partial(interpolate, lang=lang)),
-                         [clip_a, clip_b, model, seconds, steps, seed], [interp_audio, interp_plot])
+                         [clip_a, clip_b, model, seconds, steps, seed], [interp_audio, interp_plot],
+                         api_name="vae_interpolate", **HEAVY)
 
     with gr.Accordion(tr("digits"), open=True):
         gr.Markdown(tr("digits_about"))
@@ -311,5 +314,4 @@ def render(lang: str) -> None:
                                  elem_id="vae-digit")
             digit_map = gr.Plot(initial[1], label=tr("digit_map"))
         walk = safe(functools.partial(walk_digits, lang=lang))
-        for slider in (z1, z2):
-            slider.release(walk, [z1, z2], [digit, digit_map])
+        gr.on([z1.release, z2.release], walk, [z1, z2], [digit, digit_map], api_name="vae_digit_walk")

@@ -1,0 +1,504 @@
+"""Load test: a class on one genlab server, or on N replicas behind nginx, through gradio_client.
+
+Starts the server itself on 127.0.0.1 (``genlab serve``, or ``genlab serve --replicas N``), warms
+every action once, then runs two kinds of simulated users at the same time for ``--duration``
+seconds after a ``--ramp`` during which they arrive:
+
+* ``--mixed`` users cycle through every tab's main action (text streaming, diffusion, GAN
+  sampling and live training, VAE reconstruction of an uploaded clip, the taxonomy fit, EM, the
+  bias experiment, provenance check of an uploaded file, the mixture surface), each user starting
+  at a different one, with a think time between actions;
+* ``--light`` users only move sliders and redraw (EM/logistic-regression replay, KDE and moment
+  sliders, the digit VAE's latent walk), with a think time.
+
+Each user is a ``gradio_client.Client`` (its own session, heartbeat and downloads, as a browser
+tab). Reported: connect time and sessions that could not connect, per-action count / p50 / p95 /
+max latency, errors and queue refusals, throughput over the steady window, the server's memory
+(RSS: after start, after warm-up, peak, and after the users left and the session TTL passed),
+the files it kept on disk, and its ``/healthz`` answer at the end. Bounded: every user stops
+issuing actions at the end of the window, in-flight ones get ``--drain`` seconds.
+
+    python benchmarks/bench_load.py [--mixed 50] [--light 100] [--duration 60] [--ramp 20]
+        [--replicas 1] [--limit NAME=VALUE ...] [--json] [--out FILE]
+    python benchmarks/bench_load.py --tree /path/to/other/checkout   # same load on another tree
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import random
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+# The server's TTLs for the run: short, so that the bench sees memory come back within minutes.
+RUN_LIMITS = ("closed_seconds=10", "sweep_seconds=5", "file_seconds=30")
+
+
+# ---------------------------------------------------------------- what users do
+
+def _clip() -> str:
+    from genlab.families.vae.pipeline import shipped_clips
+
+    return str(shipped_clips()[0])
+
+
+def _png() -> str:
+    return str(ROOT / "genlab" / "app" / "favicon.png")
+
+
+def action_args(name: str, rng: random.Random):
+    """Positional arguments of ``name``'s endpoint, as the tab's controls would send them
+    (the defaults, a random seed; training steps at their slider's small end so a run is bounded)."""
+    from gradio_client import handle_file
+
+    from genlab.app.tabs import discriminative as disc
+    from genlab.app.tabs import probability as prob
+
+    seed = rng.randrange(10_000)
+    d, lrd, emd = disc.DATASET_DEFAULTS, disc.LOGREG_DEFAULTS, disc.EM_DEFAULTS
+    return {
+        "probability_surface": ({"headers": prob.TABLE_HEADERS, "data": prob.DEFAULT_TABLE}, 200, 90,
+                                seed),
+        "discriminative_recompute": (seed, d["n1"], d["n2"], d["separation"], d["cov_scale"],
+                                     d["rotate_deg"], lrd["lr_mode"], lrd["lr"], lrd["n_iters"],
+                                     lrd["l2"], lrd["fit_intercept"], lrd["warmup_power"],
+                                     emd["init"], emd["n_iters"], emd["damping"],
+                                     emd["early_stop"], emd["reg_covar"]),
+        "taxonomy_compare": ("eight_gaussians", 200, 500, seed),
+        "autoregressive_generate": ("lab", "ROMEO:\n", 0.8, 0.9, 24, 0, 1.0, seed),
+        "gan_generate": ("lab", rng.randrange(10), 8, 1.0, seed),
+        "gan_train_toy": ("eight_gaussians", 200, seed),
+        "vae_reconstruct": (handle_file(_clip()), "lab", 2.5, "mean", seed),
+        "diffusion_generate": ("digits", str(rng.randrange(10)), "eight_gaussians", "", "",
+                               "1024x1024", 20, 3.0, 4, "deis", "trailing", seed, "", False),
+        "ethics_bias": ("gmm", 0.1, 0.5, 2000, seed),
+        "ethics_verify": (handle_file(_png()),),
+        # light: slider moves and redraws
+        "discriminative_redraw": (rng.randrange(21), rng.randrange(101), 250, True),
+        "probability_kde": (rng.randrange(200, 3000, 10), seed, "silverman", True),
+        "probability_moments": (0.0, 1.0, 2.0, rng.randrange(0, 10_000, 100), seed),
+        "vae_digit_walk": (round(rng.uniform(-3, 3), 2), round(rng.uniform(-3, 3), 2)),
+    }[name]
+
+
+MIXED = ("autoregressive_generate", "diffusion_generate", "gan_generate", "vae_reconstruct",
+         "discriminative_recompute", "gan_train_toy", "probability_surface", "ethics_bias",
+         "taxonomy_compare", "ethics_verify")
+LIGHT = ("discriminative_redraw", "probability_kde", "probability_moments", "vae_digit_walk")
+STREAMING = {"autoregressive_generate", "gan_train_toy"}
+
+
+@dataclass
+class Record:
+    action: str
+    start: float
+    seconds: float
+    ok: bool
+    refused: bool = False
+    error: str = ""
+    first_update: float | None = None
+
+
+@dataclass
+class Run:
+    records: list = field(default_factory=list)
+    connect_seconds: list = field(default_factory=list)
+    connect_failures: list = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def add(self, record):
+        with self.lock:
+            self.records.append(record)
+
+
+def call(client, name: str, rng: random.Random) -> Record:
+    from gradio_client.exceptions import AppError
+    from gradio_client.utils import QueueError
+
+    start = time.perf_counter()
+    first = None
+    try:
+        job = client.submit(*action_args(name, rng), api_name=f"/{name}")
+        if name in STREAMING:
+            for _ in job:
+                if first is None:
+                    first = time.perf_counter() - start
+        job.result(timeout=900)
+        return Record(name, start, time.perf_counter() - start, True, first_update=first)
+    except QueueError as err:
+        return Record(name, start, time.perf_counter() - start, False, True, str(err))
+    except AppError as err:
+        return Record(name, start, time.perf_counter() - start, False, False, f"AppError: {err}")
+    except Exception as err:  # noqa: BLE001 - every failure is counted and reported
+        text = f"{type(err).__name__}: {err}"
+        return Record(name, start, time.perf_counter() - start, False, "Queue is full" in text, text)
+
+
+def connect(url: str, run: Run, downloads: Path):
+    """A new user: a gradio_client session (config, API info, heartbeat), or None if it failed."""
+    from gradio_client import Client
+
+    start = time.perf_counter()
+    try:
+        client = Client(url, verbose=False, download_files=str(downloads),
+                        httpx_kwargs={"timeout": 60})
+    except Exception as err:  # noqa: BLE001
+        with run.lock:
+            run.connect_failures.append(f"{type(err).__name__}: {err}")
+        return None
+    with run.lock:
+        run.connect_seconds.append(time.perf_counter() - start)
+    return client
+
+
+def user(url: str, actions, cycle: bool, think, run: Run, t_arrive: float, t_stop: float,
+         seed: int, downloads: Path, clients: list):
+    """Arrive at ``t_arrive``; until ``t_stop``, do an action, think, repeat. A ``cycle`` user
+    goes through ``actions`` in order from a random one; the others pick at random."""
+    rng = random.Random(seed)
+    time.sleep(max(0.0, t_arrive - time.perf_counter()))
+    client = connect(url, run, downloads)
+    if client is None:
+        return
+    with run.lock:
+        clients.append(client)
+    i = rng.randrange(len(actions))
+    while time.perf_counter() < t_stop:
+        run.add(call(client, actions[i % len(actions)] if cycle else rng.choice(actions), rng))
+        i += 1
+        time.sleep(rng.uniform(*think))
+
+
+# ---------------------------------------------------------------- the server and its memory
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def get_json(url: str, timeout: float = 10.0) -> dict:
+    with urllib.request.urlopen(url, timeout=timeout) as r:
+        return json.loads(r.read())
+
+
+def rss_mb(pid: int) -> float:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except FileNotFoundError:
+        pass
+    return 0.0
+
+
+class MemorySampler(threading.Thread):
+    """Samples the summed RSS of the server processes every ``every`` seconds."""
+
+    def __init__(self, pids, every: float = 0.5):
+        super().__init__(daemon=True)
+        self.pids, self.every = list(pids), every
+        self.samples: list[tuple[float, float]] = []
+        self.stop = threading.Event()
+
+    def now(self) -> float:
+        return sum(rss_mb(p) for p in self.pids)
+
+    def run(self):
+        while not self.stop.is_set():
+            self.samples.append((time.perf_counter(), self.now()))
+            self.stop.wait(self.every)
+
+    def peak(self, since: float = 0.0) -> float:
+        return max((mb for t, mb in self.samples if t >= since), default=0.0)
+
+
+@contextlib.contextmanager
+def server(replicas: int, limits, tree: Path, lang: str, log_dir: Path):
+    """Yield (url, replica base urls); ``tree`` is the checkout whose genlab serves."""
+    port = free_port()
+    env = {**os.environ, "PYTHONPATH": str(tree), "GRADIO_ANALYTICS_ENABLED": "False",
+           "PYTHONUNBUFFERED": "1"}
+    limit_args = [a for item in limits for a in ("--limit", item)]
+    if replicas > 1:
+        # through a separate process, as a teacher runs it: `genlab serve --replicas N`
+        cmd = [sys.executable, "-m", "genlab.cli", "serve", "--port", str(port), "--lang", lang,
+               "--replicas", str(replicas), *limit_args]
+        replica_urls = [f"http://127.0.0.1:{port + 1 + i}" for i in range(replicas)]
+    else:
+        cmd = [sys.executable, "-m", "genlab.cli", "serve", "--port", str(port), "--lang", lang,
+               *limit_args]
+        replica_urls = [f"http://127.0.0.1:{port}"]
+    log = open(log_dir / f"server-{port}.log", "w")
+    proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env, cwd=tree)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 600
+        for base in [*replica_urls, url]:
+            while True:
+                if proc.poll() is not None:
+                    raise RuntimeError(f"server exited with {proc.returncode}; see {log.name}")
+                try:
+                    with urllib.request.urlopen(f"{base}/{lang}/config", timeout=5) as r:
+                        if r.status == 200:
+                            break
+                except OSError:
+                    pass
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"{base} did not answer; see {log.name}")
+                time.sleep(1)
+        yield url, replica_urls, proc
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+def replica_pids(replica_urls, proc) -> list[int]:
+    pids = []
+    for base in replica_urls:
+        try:
+            pids.append(int(get_json(f"{base}/healthz")["pid"]))
+        except (OSError, KeyError, ValueError):
+            pids.append(proc.pid)  # a server without /healthz: the process we started
+    return sorted(set(pids))
+
+
+def disk_usage(ports, since: float) -> dict:
+    """Files the servers keep: their scratch folders (genlab-serve-PORT-*), or, for a server that
+    has none (a reference tree), genlab's output folders and Gradio's cache in the temp folder
+    written since ``since``."""
+    tmp = Path(tempfile.gettempdir())
+    folders = [f for p in ports for f in tmp.glob(f"genlab-serve-{p}-*")]
+    newer = 0.0
+    if not folders:
+        folders = [f for f in tmp.glob("genlab-*-*") if f.name.split("-")[1] in
+                   ("gan", "diffusion", "vae", "ethics")] + [tmp / "gradio"]
+        newer = since
+    files = size = 0
+    dirs = set()
+    for folder in folders:
+        for root, _, names in os.walk(folder):
+            for n in names:
+                with contextlib.suppress(OSError):
+                    st = (Path(root) / n).lstat()
+                    if st.st_mtime >= newer:
+                        size += st.st_size
+                        files += 1
+                        dirs.add(root)
+    return {"files": files, "folders": len(dirs), "mb": round(size / 2**20, 1)}
+
+
+# ---------------------------------------------------------------- the run
+
+def percentile_table(records, window):
+    rows = {}
+    for name in sorted({r.action for r in records}):
+        rs = [r for r in records if r.action == name]
+        ok = np.array([r.seconds for r in rs if r.ok])
+        first = [r.first_update for r in rs if r.ok and r.first_update is not None]
+        rows[name] = {
+            "n": len(rs), "ok": int(ok.size),
+            "errors": sum(1 for r in rs if not r.ok and not r.refused),
+            "refused": sum(1 for r in rs if r.refused),
+            "p50_s": round(float(np.percentile(ok, 50)), 3) if ok.size else None,
+            "p95_s": round(float(np.percentile(ok, 95)), 3) if ok.size else None,
+            "max_s": round(float(ok.max()), 3) if ok.size else None,
+            "first_update_p50_s": round(float(np.percentile(first, 50)), 3) if first else None,
+            "in_window_per_s": round(sum(1 for r in rs if r.ok and window[0] <= r.start + r.seconds
+                                         <= window[1]) / (window[1] - window[0]), 3),
+        }
+    return rows
+
+
+def machine_load() -> dict:
+    """The machine's load beside the run: load average and the busiest other processes."""
+    one, five, _ = os.getloadavg()
+    out = subprocess.run(["ps", "-eo", "pcpu,ni,comm", "--sort=-pcpu"], capture_output=True,
+                         text=True).stdout.splitlines()[1:6]
+    return {"loadavg_1m": round(one, 2), "loadavg_5m": round(five, 2), "cpus": os.cpu_count(),
+            "top": [" ".join(line.split()) for line in out]}
+
+
+def run_load(args) -> dict:
+    tree = Path(args.tree).resolve()
+    limits = [] if args.tree_has_no_limits else [*RUN_LIMITS, *args.limit]
+    log_dir = Path(args.log_dir)
+    log_dir.mkdir(parents=True, exist_ok=True)
+    downloads = Path(tempfile.mkdtemp(prefix="genlab-bench-load-"))
+    t_start = time.time()
+    result = {"benchmark": "load", "replicas": args.replicas, "mixed_users": args.mixed,
+              "light_users": args.light, "duration_s": args.duration, "ramp_s": args.ramp,
+              "think_s": {"mixed": args.think_mixed, "light": args.think_light},
+              "limits": limits, "tree": str(tree), "load_before": machine_load()}
+    try:
+        with server(args.replicas, limits, tree, args.lang, log_dir) as (url, replica_urls, proc):
+            pids = replica_pids(replica_urls, proc)
+            ports = [int(b.rsplit(":", 1)[1]) for b in replica_urls]
+            sampler = MemorySampler(pids)
+            sampler.start()
+            time.sleep(1)
+            result["rss_start_mb"] = round(sampler.now(), 1)
+            result["disk_start"] = disk_usage(ports, t_start)
+            page = f"{url}/{args.lang}/"
+            warm = Run()
+            for i, base in enumerate(replica_urls):  # warm each replica directly
+                client = connect(f"{base}/{args.lang}/", warm, downloads)
+                for name in MIXED + LIGHT if client else ():
+                    warm.add(call(client, name, random.Random(i)))
+                if client:
+                    client.close()
+            result["warmup_errors"] = warm.connect_failures + [f"{r.action}: {r.error}"
+                                                               for r in warm.records if not r.ok]
+            time.sleep(2)
+            result["rss_warm_mb"] = round(sampler.now(), 1)
+
+            run = Run()
+            clients: list = []
+            t0 = time.perf_counter()
+            t_stop = t0 + args.ramp + args.duration
+            rng = random.Random(0)
+            threads = []
+            for k in range(args.mixed + args.light):
+                mixed = k < args.mixed
+                th = threading.Thread(target=user, daemon=True, args=(
+                    page, MIXED if mixed else LIGHT, mixed,
+                    args.think_mixed if mixed else args.think_light, run,
+                    t0 + rng.uniform(0, args.ramp), t_stop, 1000 + k, downloads, clients))
+                th.start()
+                threads.append(th)
+            time.sleep(max(0.0, t_stop - time.perf_counter()))
+            result["load_during"] = machine_load()
+            for th in threads:
+                th.join(timeout=max(1.0, t_stop + args.drain - time.perf_counter()))
+            result["unfinished_users"] = sum(th.is_alive() for th in threads)
+            t_end = time.perf_counter()
+            result["rss_peak_mb"] = round(sampler.peak(t0), 1)
+            result["sessions_at_end"] = _sessions(replica_urls)
+            result["disk_at_end"] = disk_usage(ports, t_start)
+            for c in clients:
+                with contextlib.suppress(Exception):
+                    c.close()
+            # the users left: wait for their sessions to be dropped and their files to age out
+            deadline = time.perf_counter() + args.settle
+            while time.perf_counter() < deadline and (
+                    sum(_sessions(replica_urls).values())
+                    or disk_usage(ports, t_start)["files"] > result["disk_start"]["files"]):
+                time.sleep(2)
+            result["settle_s"] = round(time.perf_counter() - t_end, 1)
+            time.sleep(5)
+            result["sessions_after"] = _sessions(replica_urls)
+            result["rss_final_mb"] = round(sampler.now(), 1)
+            result["disk_after"] = disk_usage(ports, t_start)
+            result["healthz"] = get_json(f"{url}/healthz")["status"] if not args.tree_has_no_limits \
+                else "n/a"
+            sampler.stop.set()
+
+            window = (t0 + args.ramp, t_stop)
+            records = run.records
+            result["connect"] = {
+                "sessions": len(run.connect_seconds) + len(run.connect_failures),
+                "failed": len(run.connect_failures), "failures": run.connect_failures[:5],
+                "p50_s": round(float(np.percentile(run.connect_seconds, 50)), 3) if run.connect_seconds else None,
+                "p95_s": round(float(np.percentile(run.connect_seconds, 95)), 3) if run.connect_seconds else None,
+                "over_5s": sum(1 for s in run.connect_seconds if s > 5)}
+            result["actions"] = percentile_table(records, window)
+            result["errors"] = sum(1 for r in records if not r.ok and not r.refused)
+            result["refused"] = sum(1 for r in records if r.refused)
+            result["error_examples"] = sorted({f"{r.action}: {r.error[:200]}" for r in records
+                                               if not r.ok})[:8]
+            done = [r for r in records if r.ok and window[0] <= r.start + r.seconds <= window[1]]
+            result["throughput_per_s"] = {
+                "all": round(len(done) / args.duration, 3),
+                "mixed": round(sum(r.action in MIXED for r in done) / args.duration, 3),
+                "light": round(sum(r.action in LIGHT for r in done) / args.duration, 3)}
+            light_ok = np.array([r.seconds for r in records if r.ok and r.action in LIGHT])
+            result["light_p95_s"] = round(float(np.percentile(light_ok, 95)), 3) if light_ok.size else None
+    finally:
+        shutil.rmtree(downloads, ignore_errors=True)
+    return result
+
+
+def _sessions(replica_urls) -> dict:
+    out = {}
+    for base in replica_urls:
+        try:
+            out[base.rsplit(":", 1)[1]] = sum(get_json(f"{base}/healthz")["sessions"].values())
+        except (OSError, KeyError, ValueError):
+            out[base.rsplit(":", 1)[1]] = -1
+    return out
+
+
+def markdown(r: dict) -> str:
+    lines = [f"{r['mixed_users']} mixed + {r['light_users']} light users, {r['replicas']} replica(s), "
+             f"{r['duration_s']} s after a {r['ramp_s']} s ramp; think time {r['think_s']}.",
+             "",
+             "| action | n | errors | refused | p50 s | p95 s | max s | completed / s |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|"]
+    for name, a in r["actions"].items():
+        kind = "light" if name in LIGHT else "mixed"
+        lines.append(f"| {name} ({kind}) | {a['n']} | {a['errors']} | {a['refused']} | {a['p50_s']} | "
+                     f"{a['p95_s']} | {a['max_s']} | {a['in_window_per_s']} |")
+    c = r["connect"]
+    lines += ["", f"Sessions: {c['sessions']}, could not connect: {c['failed']}, connect p50 {c['p50_s']} s, "
+              f"p95 {c['p95_s']} s, over 5 s: {c['over_5s']}. Errors: {r['errors']}, refused: {r['refused']}. "
+              f"Light p95: {r['light_p95_s']} s.",
+              f"Throughput (completed per second in the window): {r['throughput_per_s']}.",
+              f"Server RSS: start {r['rss_start_mb']} MB, warm {r['rss_warm_mb']} MB, peak {r['rss_peak_mb']} MB, "
+              f"final {r['rss_final_mb']} MB ({r['settle_s']} s after the users left; sessions "
+              f"{r['sessions_at_end']} -> {r['sessions_after']}). Disk: {r['disk_start']} at start, "
+              f"{r['disk_at_end']} when the users left, {r['disk_after']} after. "
+              f"/healthz: {r['healthz']}.",
+              f"Machine: before {r['load_before']}, during {r['load_during']}."]
+    return "\n".join(lines)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--mixed", type=int, default=50)
+    parser.add_argument("--light", type=int, default=100)
+    parser.add_argument("--duration", type=float, default=60.0)
+    parser.add_argument("--ramp", type=float, default=20.0)
+    parser.add_argument("--drain", type=float, default=300.0)
+    parser.add_argument("--settle", type=float, default=120.0,
+                        help="seconds to wait after the users left for their sessions to be dropped")
+    parser.add_argument("--think-mixed", type=float, nargs=2, default=(1.0, 3.0))
+    parser.add_argument("--think-light", type=float, nargs=2, default=(1.0, 3.0))
+    parser.add_argument("--replicas", type=int, default=1)
+    parser.add_argument("--limit", action="append", default=[], help="NAME=VALUE for genlab serve")
+    parser.add_argument("--lang", default="en")
+    parser.add_argument("--tree", default=str(ROOT), help="the checkout whose `genlab serve` runs")
+    parser.add_argument("--tree-has-no-limits", action="store_true",
+                        help="the tree's genlab serve predates --limit and /healthz (a reference run)")
+    parser.add_argument("--log-dir", default=str(ROOT / "test-artifacts"))
+    parser.add_argument("--json", action="store_true")
+    parser.add_argument("--out", help="also write the JSON here")
+    args = parser.parse_args(argv)
+    result = run_load(args)
+    if args.out:
+        Path(args.out).write_text(json.dumps(result, indent=2))
+    print(json.dumps(result, indent=2) if args.json else markdown(result))
+    return result
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,217 @@
+"""How one genlab process serves a class: two queue groups, a refusal in the user's language,
+sessions and files that expire, and ``/healthz``.
+
+A tab declares its heavy events ``**HEAVY`` (they run a neural network or train one for as long
+as the request asks) and its instant UI bookkeeping that cannot fail ``**INSTANT`` (unqueued: it
+answers even when the queue is full; an unqueued error would reach the page as an HTTP 500, so an
+event that checks input stays queued); every other event is light (a redraw from what is already computed, milliseconds). ``configure_queue`` gives each
+group its slots from ``genlab.limits.QueueLimits``: each group has its own slots in Gradio's
+queue, so a queue of heavy jobs never delays a slider move.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ctypes
+import json
+import logging
+import os
+import re
+import shutil
+import time
+from pathlib import Path
+
+from genlab.limits import QueueLimits
+
+log = logging.getLogger("genlab.app")
+
+HEAVY = {"concurrency_id": "heavy"}
+INSTANT = {"queue": False}
+
+
+def configure_queue(blocks, limits: QueueLimits):
+    """Turn on the queue of one language's Blocks with the limits' sizes; return the Blocks."""
+    blocks.queue(max_size=limits.queue_size)
+    for fn in blocks.fns.values():
+        if fn.concurrency_id != "heavy":  # every other queued event is light
+            fn.concurrency_id = "light"
+        fn.concurrency_limit = limits.heavy_jobs if fn.concurrency_id == "heavy" else limits.light_jobs
+    blocks.state_session_capacity = limits.max_sessions
+    # Gradio's own sweep of its cache (uploads, and the copies of outputs it serves); it knows
+    # which files belong to the page itself and keeps them.
+    blocks.delete_cache = (int(limits.sweep_seconds), int(limits.file_seconds))
+    return blocks
+
+
+# ---------------------------------------------------------------- refusing, in the user's language
+
+_QUEUE_FULL = re.compile(rb"Queue is full\. Max size is (\d+) and size is (\d+)")
+
+
+def queue_full_message(lang: str, waiting: int, limit: int) -> str:
+    from genlab.i18n import format_error
+
+    param = {"en": "queue", "ru": "очередь"}[lang]
+    return format_error(param, "queue_full", {"waiting": waiting, "limit": limit}, lang)
+
+
+class RefuseInUserLanguage:
+    """ASGI middleware: Gradio's "Queue is full" (HTTP 503, English) becomes a message in the
+    page's language (``/ru/...`` -> Russian) with ``Retry-After``.
+
+    Gradio's page shows a fixed English text for a 503 and the server's text for any other
+    status, so the page gets 429 (too many requests: retry later); API clients (gradio_client
+    sends ``x-gradio-user: api``) keep 503, which gradio_client raises as ``QueueError``.
+    """
+
+    def __init__(self, app, langs, retry_after_s: int = 5):
+        self.app = app
+        self.langs = tuple(langs)
+        self.retry_after = str(retry_after_s).encode()
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http" or scope["method"] != "POST":
+            return await self.app(scope, receive, send)
+        lang = scope["path"].strip("/").split("/", 1)[0]
+        held: dict = {}
+
+        async def send_translated(message):
+            if message["type"] == "http.response.start" and message["status"] == 503:
+                held["start"], held["body"] = message, b""
+                return
+            if "start" not in held:
+                return await send(message)
+            held["body"] += message.get("body", b"")
+            if message.get("more_body"):
+                return
+            found = _QUEUE_FULL.search(held["body"])
+            if found is None or lang not in self.langs:
+                await send(held["start"])
+                return await send({"type": "http.response.body", "body": held["body"]})
+            limit, waiting = int(found[1]), int(found[2])
+            body = json.dumps({"detail": queue_full_message(lang, waiting, limit)},
+                              ensure_ascii=False).encode()
+            api_client = (b"x-gradio-user", b"api") in scope["headers"]
+            await send({"type": "http.response.start", "status": 503 if api_client else 429,
+                        "headers": [(b"content-type", b"application/json"),
+                                    (b"content-length", str(len(body)).encode()),
+                                    (b"retry-after", self.retry_after)]})
+            await send({"type": "http.response.body", "body": body})
+
+        await self.app(scope, receive, send_translated)
+
+
+# ---------------------------------------------------------------- what a class leaves behind
+
+def drop_expired_sessions(blocks, limits: QueueLimits, now: float | None = None) -> int:
+    """Forget the sessions whose page closed ``closed_seconds`` ago or that were unused for
+    ``idle_seconds``, state and all (Gradio itself keeps every session's copy of the page's
+    config until 10,000 newer ones push it out). Sessions with an event queued or running stay.
+    Returns how many were dropped."""
+    holder = blocks.state_holder
+    busy = blocks._queue.pending_event_ids_session
+    now = time.time() if now is None else now
+    dropped = 0
+    for session_id, last_used in list(holder.time_last_used.items()):
+        session = holder.session_data.get(session_id)
+        if session is None or busy.get(session_id):
+            continue
+        idle = now - last_used.timestamp()
+        if idle > limits.idle_seconds or (session.is_closed and idle > limits.closed_seconds):
+            holder.delete_state(session_id)  # runs each gr.State's delete_callback
+            with holder.lock:
+                holder.session_data.pop(session_id, None)
+                holder.time_last_used.pop(session_id, None)
+            dropped += 1
+    return dropped
+
+
+def delete_old_files(folder: Path, max_age_s: float, now: float | None = None,
+                     keep: Path | None = None) -> int:
+    """Delete files under ``folder`` older than ``max_age_s`` (except under ``keep``), then the
+    empty folders left that are as old. Returns the number of files deleted."""
+    now = time.time() if now is None else now
+    deleted = 0
+    for root, dirs, files in os.walk(folder, topdown=False):
+        here = Path(root)
+        inside_keep = keep is not None and here.is_relative_to(keep)
+        for name in files if not inside_keep else ():
+            path = here / name
+            try:
+                if now - path.lstat().st_mtime > max_age_s:
+                    path.unlink()
+                    deleted += 1
+            except FileNotFoundError:
+                continue
+        if here != folder:
+            try:
+                if now - here.stat().st_mtime > max_age_s:
+                    here.rmdir()  # only if empty
+            except OSError:
+                pass
+    return deleted
+
+
+def release_freed_memory() -> None:
+    """Give the heap pages Python freed back to the OS (glibc keeps them otherwise, and RSS
+    would stay at its peak after a class leaves)."""
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
+
+
+async def sweep_forever(blocks_list, limits: QueueLimits, scratch: Path | None):
+    """Every ``sweep_seconds``: drop expired sessions, delete old outputs, return freed memory."""
+    import gc
+
+    while True:
+        await asyncio.sleep(limits.sweep_seconds)
+        try:
+            dropped = sum(drop_expired_sessions(b, limits) for b in blocks_list)
+            files = 0
+            if scratch is not None:
+                files = await asyncio.to_thread(delete_old_files, scratch, limits.file_seconds,
+                                                keep=gradio_cache_dir(scratch))
+            if dropped:
+                gc.collect()
+                release_freed_memory()
+            if dropped or files:
+                log.info("swept %d sessions, %d files", dropped, files)
+        except Exception:  # noqa: BLE001 - the sweep must go on whatever one pass met
+            log.exception("sweep failed")
+
+
+# ---------------------------------------------------------------- where a server writes
+
+def gradio_cache_dir(scratch: Path) -> Path:
+    return scratch / "gradio"
+
+
+def use_scratch_folder(scratch: Path) -> None:
+    """Send every temporary file of this process (genlab's outputs via ``tempfile``, Gradio's
+    uploads and cache) under ``scratch``, which the sweep ages and ``remove_scratch`` deletes."""
+    import tempfile
+
+    outputs = scratch / "outputs"
+    outputs.mkdir(parents=True, exist_ok=True)
+    os.environ["GRADIO_TEMP_DIR"] = str(gradio_cache_dir(scratch))
+    os.environ["TMPDIR"] = str(outputs)
+    tempfile.tempdir = str(outputs)
+
+
+def remove_scratch(scratch: Path) -> None:
+    shutil.rmtree(scratch, ignore_errors=True)
+
+
+def rss_mb() -> float:
+    """This process's resident memory, in MB (Linux)."""
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def health(blocks_by_lang: dict) -> dict:
+    """What ``/healthz`` answers: cheap counters, no model is touched."""
+    return {"status": "ok", "pid": os.getpid(), "rss_mb": round(rss_mb(), 1),
+            "sessions": {lang: len(b.state_holder.session_data) for lang, b in blocks_by_lang.items()},
+            "queued": {lang: len(b._queue) for lang, b in blocks_by_lang.items()}}

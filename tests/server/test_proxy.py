@@ -1,0 +1,172 @@
+"""A class behind nginx: two replicas of `genlab serve`, each user pinned to one by a cookie;
+gradio_client users and browsers stay on their replica for every request (page, config, queue,
+event stream, heartbeat, uploads, downloads), their gr.State never mixes, and text streams
+through the proxy token by token. Needs nginx (Debian's package); skips without it except under
+CI=true."""
+
+import contextlib
+import json
+import os
+import shutil
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+from browser import ARTIFACTS, CHROMIUM_ARGS, error_toasts, open_app, open_tab, require_chromium
+
+from genlab.app import replicas
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def require_nginx() -> str:
+    path = shutil.which("nginx") or ("/usr/sbin/nginx" if os.access("/usr/sbin/nginx", os.X_OK) else None)
+    if path is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("nginx is missing under CI=true: .ci/run must install it")
+        pytest.skip("nginx is not installed (apt-get install nginx); the proxy tests need it")
+    return path
+
+
+def test_the_config_in_deploy_is_the_one_genlab_writes():
+    shipped = (ROOT / "deploy" / "nginx-genlab.conf").read_text()
+    assert shipped == replicas.nginx_config([7861, 7862], listen="127.0.0.1:7860")
+
+
+def test_the_written_config_is_valid_nginx_and_pins_only_known_replicas(tmp_path):
+    nginx = require_nginx()
+    conf = replicas.nginx_config([9001, 9002, 9003], listen="127.0.0.1:9000")
+    (tmp_path / "nginx.conf").write_text(conf)
+    check = subprocess.run([nginx, "-t", "-p", f"{tmp_path}/", "-e", str(tmp_path / "error.log"),
+                            "-c", "nginx.conf"], capture_output=True, text=True)
+    assert check.returncode == 0, check.stderr
+    # a cookie can only choose among the replicas' own groups: no address comes from a client
+    assert "proxy_pass http://$genlab_upstream;" in conf
+    for port in (9001, 9002, 9003):
+        assert f"        {port} genlab_{port};\n" in conf
+    assert "default genlab_new;" in conf
+
+
+def free_ports(n: int) -> int:
+    """A base port such that base .. base + n - 1 are free on 127.0.0.1."""
+    for _ in range(50):
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            base = s.getsockname()[1]
+        if base + n > 65535:
+            continue
+        try:
+            with contextlib.ExitStack() as stack:
+                for p in range(base, base + n):
+                    sock = stack.enter_context(socket.socket())
+                    sock.bind(("127.0.0.1", p))
+            return base
+        except OSError:
+            continue
+    raise RuntimeError("no free ports")
+
+
+@pytest.fixture(scope="module")
+def class_of_two():
+    require_nginx()
+    ARTIFACTS.mkdir(exist_ok=True)
+    with replicas.running_class(2, port=free_ports(3), log_dir=ARTIFACTS,
+                                serve_args=["--limit", "closed_seconds=5", "--limit", "sweep_seconds=2"]
+                                ) as (url, ports):
+        yield url, ports
+
+
+def _fit_args(seed):
+    from genlab.app.tabs import discriminative as disc
+
+    d, lrd, emd = disc.DATASET_DEFAULTS, disc.LOGREG_DEFAULTS, disc.EM_DEFAULTS
+    return (seed, d["n1"], d["n2"], d["separation"], d["cov_scale"], d["rotate_deg"], lrd["lr_mode"],
+            lrd["lr"], lrd["n_iters"], lrd["l2"], lrd["fit_intercept"], lrd["warmup_power"], emd["init"],
+            emd["n_iters"], emd["damping"], emd["early_stop"], emd["reg_covar"])
+
+
+def _replica_sessions(ports) -> dict:
+    return {p: httpx.get(f"http://127.0.0.1:{p}/healthz").json()["sessions"]["en"] for p in ports}
+
+
+def test_gradio_client_users_stay_on_their_replica_and_their_states_never_mix(class_of_two, tmp_path):
+    from gradio_client import Client, handle_file
+
+    from genlab.app.tabs import discriminative as disc
+    from genlab.families.vae.pipeline import shipped_clips
+
+    url, ports = class_of_two
+    users = []
+    for i in range(4):
+        users.append(Client(f"{url}/en/", verbose=False, download_files=str(tmp_path)))
+        time.sleep(0.5)  # each user's heartbeat is open before the next arrives
+    pinned = [int(u.cookies["genlab_replica"]) for u in users]
+    assert set(pinned) == set(ports)  # new users are spread over the replicas
+    assert _replica_sessions(ports) == {p: 0 for p in ports}  # no event yet: no session state
+
+    # Each user fits on their own data (kept in gr.State on their replica), then moves a slider:
+    # the redraw must come from their own fit, never from another user's or a fresh session's.
+    for i, u in enumerate(users):
+        assert u.predict(*_fit_args(10 * i), api_name="/discriminative_recompute")[0] == 10 * i + 1
+    for i, u in enumerate(users):
+        plot = u.predict(7, 30, 250, True, api_name="/discriminative_redraw")
+        fit = disc.fit_both(10 * i + 1, *_fit_args(0)[1:])
+        expected = json.loads(disc.redraw(fit, 7, 30, 250, True).plot)["data"][0]["x"]
+        assert json.loads(plot["plot"])["data"][0]["x"] == expected, f"user {i} got another state"
+    # every session lives on the replica its cookie names, and only there
+    assert _replica_sessions(ports) == {p: pinned.count(p) for p in ports}
+
+    # Streaming through the proxy arrives piece by piece; an upload reaches the user's replica
+    # and the result is downloaded from it.
+    job = users[0].submit("lab", "ROMEO:\n", 0.8, 0.9, 64, 0, 1.0, 3, api_name="/autoregressive_generate")
+    updates = [out[0] for out in job]
+    assert len(updates) > 3 and updates[-1].startswith(updates[1]) and len(updates[-1]) > len(updates[1])
+    original, recon, *_ = users[1].predict(handle_file(str(shipped_clips()[0])), "lab", 1.0, "mean", 0,
+                                           api_name="/vae_reconstruct")
+    assert Path(original).stat().st_size > 1000 and Path(recon).stat().st_size > 1000
+    assert _replica_sessions(ports) == {p: pinned.count(p) for p in ports}
+
+    # Users leave: each replica drops their sessions.
+    for u in users:
+        u.close()
+    deadline = time.monotonic() + 60
+    while sum(_replica_sessions(ports).values()):
+        assert time.monotonic() < deadline, f"sessions not dropped: {_replica_sessions(ports)}"
+        time.sleep(1)
+
+
+@pytest.mark.browser
+def test_browsers_stay_on_their_replica_for_every_request(class_of_two):
+    from playwright.sync_api import sync_playwright
+
+    from genlab.app.tabs import discriminative
+
+    url, ports = class_of_two
+    executable = require_chromium()
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS, headless=True)
+        try:
+            seen = []
+            for i in range(2):
+                context = browser.new_context(viewport={"width": 1400, "height": 1000})
+                page = context.new_page()
+                answered = []
+                page.on("response", lambda r, a=answered: a.append((r.url, r.headers.get("x-genlab-replica"))))
+                open_app(page, f"{url}/en/")
+                open_tab(page, discriminative.TITLE["en"])
+                page.locator("#disc-recompute").click()
+                page.wait_for_function("document.querySelector('#disc-status').innerText.includes('seed 1')",
+                                       timeout=120_000)
+                assert not error_toasts(page)
+                cookie = {c["name"]: c["value"] for c in context.cookies()}["genlab_replica"]
+                through_proxy = [(u, r) for u, r in answered if u.startswith(url)]
+                assert through_proxy and {r for _, r in through_proxy} == {cookie}, through_proxy
+                page.screenshot(path=str(ARTIFACTS / f"proxy-browser-{i}.png"))
+                seen.append(int(cookie))
+                # the next browser arrives while this one is still open
+            assert set(seen) == set(ports)
+        finally:
+            browser.close()
