@@ -80,7 +80,7 @@ def test_a_url_is_refused_without_fetching_it(genlab_server, visitor):
 
 
 def _verify_event(blocks) -> int:
-    return next(i for i, name, _ in file_events(blocks) if name.startswith("on_verify"))
+    return next(i for i, name, _ in file_events(blocks) if name.startswith("ethics_verify"))
 
 
 def test_own_upload_is_accepted_and_another_sessions_is_refused(genlab_server):
