@@ -16,7 +16,11 @@ At n = 1e7 the data are a 2.6 GB ``.npy`` file (d = 32) that genlab reads memory
 chunk, as ``genlab train mixture --data FILE.npy`` does; scikit-learn is not run there (it needs the
 data in memory and minutes per iteration on this machine).
 
-    python benchmarks/bench_em.py [--json] [--grid default|quick] [--threads 1]
+    python benchmarks/bench_em.py [--json] [--grid default|quick|target] [--threads 1] [--before REV]
+
+``--before REV`` adds genlab's EM as it was at git revision REV (its ``genlab/classic/em.py``,
+run on today's helpers) as a third side, for a before/after in the same run; ``--grid target``
+is the cell n = 1e5, d = 32, K = 16 three times (median and range).
 """
 
 from __future__ import annotations
@@ -39,6 +43,7 @@ sys.path.insert(0, str(ROOT))
 CELLS_1E4_1E5 = [(n, d, k) for n in (10_000, 100_000) for d in (2, 8, 32) for k in (2, 8, 16)]
 GRIDS = {
     "quick": [(10_000, d, k, True) for d in (2, 8) for k in (2, 8)] + [(100_000, 32, 16, True)],
+    "target": [(100_000, 32, 16, True)] * 3,
     # (n, d, K, run sklearn too)
     "default": ([(n, d, k, True) for n, d, k in CELLS_1E4_1E5]
                 + [(1_000_000, d, k, True) for d in (2, 8, 32) for k in (2, 8, 16)]
@@ -70,15 +75,30 @@ def data_file(n, d, k, folder: Path) -> Path:
     return path
 
 
-def worker(side: str, n: int, d: int, k: int, iters: int, path: str | None) -> dict:
+def load_before(path: str):
+    """genlab/classic/em.py as it was at another revision, as a module."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("em_before", path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["em_before"] = module  # dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+def worker(side: str, n: int, d: int, k: int, iters: int, path: str | None, before: str | None = None) -> dict:
     """One side of one row, in this (fresh) process."""
     import tracemalloc
 
     from genlab.classic.em import em_fit, initial_params
 
+    if side == "before":
+        em_fit = load_before(before).em_fit  # noqa: F811
+
     x = np.load(path, mmap_mode="r") if path else make_data(n, d, k)
-    init = None  # genlab: em_fit's own "random" init with seed 1 (initial_params below, for sklearn)
-    if side == "genlab":
+    # genlab: em_fit's own "random" init with seed 1; the others: the same parameters
+    init = None if side == "genlab" else initial_params(x, k, "random", rng=np.random.default_rng(1))
+    if side in ("genlab", "before"):
         def fit(m, stamps):
             return em_fit(x, k, initial=init, init="random", seed=1, n_iter=m, early_stop=False,
                           reg_covar=1e-6, callback=lambda t, ll: stamps.append(time.process_time()))
@@ -91,8 +111,6 @@ def worker(side: str, n: int, d: int, k: int, iters: int, path: str | None) -> d
         measure = lambda: fit(2, [])  # noqa: E731
     else:
         from sklearn.mixture import GaussianMixture
-
-        init = initial_params(x, k, "random", rng=np.random.default_rng(1))
 
         def make(m):
             return GaussianMixture(k, covariance_type="full", max_iter=m, tol=0.0, reg_covar=1e-6,
@@ -123,17 +141,19 @@ def worker(side: str, n: int, d: int, k: int, iters: int, path: str | None) -> d
     return {"s_per_iter": per_iter, "peak_mb": peak / 2**20, "ll": [float(v) for v in ll]}
 
 
-def run_side(side, n, d, k, iters, path, threads):
+def run_side(side, n, d, k, iters, path, threads, before=None):
     env = {**os.environ, "OMP_NUM_THREADS": str(threads), "OPENBLAS_NUM_THREADS": str(threads),
            "MKL_NUM_THREADS": str(threads), "PYTHONPATH": str(ROOT)}
     cmd = [sys.executable, __file__, "--worker", side, str(n), str(d), str(k), str(iters)]
     if path:
         cmd += ["--file", str(path)]
+    if before:
+        cmd += ["--before-file", str(before)]
     out = subprocess.run(cmd, env=env, capture_output=True, text=True, check=True).stdout
     return json.loads(out.strip().splitlines()[-1])
 
 
-def bench_row(n, d, k, with_sklearn, threads, folder):
+def bench_row(n, d, k, with_sklearn, threads, folder, before=None):
     iters = iterations(n)
     path = data_file(n, d, k, folder) if n >= 10_000_000 else None
     row = {"n": n, "d": d, "K": k, "iterations": iters, "data_mb": n * d * 8 / 2**20,
@@ -147,6 +167,9 @@ def bench_row(n, d, k, with_sklearn, threads, folder):
                    memory_ratio=ref["peak_mb"] / ours["peak_mb"])
         a, b = np.array(ours["ll"]), np.array(ref["ll"])
         row["max_rel_ll_diff"] = float(np.max(np.abs(a - b) / np.abs(b)))
+    if before:
+        old = run_side("before", n, d, k, iters, path, threads, before)
+        row.update(before_s_per_iter=old["s_per_iter"], before_peak_mb=old["peak_mb"])
     return row
 
 
@@ -172,6 +195,9 @@ def main():
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--data-dir", type=Path, default=None,
                         help="Folder for the n = 1e7 data files (default: a temporary folder).")
+    parser.add_argument("--before", default=None, metavar="REV",
+                        help="Also run genlab's EM as it was at this git revision.")
+    parser.add_argument("--before-file", default=None, help=argparse.SUPPRESS)
     parser.add_argument("--worker", nargs=5, metavar=("SIDE", "N", "D", "K", "ITERS"), help=argparse.SUPPRESS)
     parser.add_argument("--file", default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -183,12 +209,17 @@ def main():
 
         side, n, d, k, iters = args.worker[0], *map(int, args.worker[1:])
         with threadpool_limits(limits=int(os.environ.get("OMP_NUM_THREADS", "1"))):
-            print(json.dumps(worker(side, n, d, k, iters, args.file)))
+            print(json.dumps(worker(side, n, d, k, iters, args.file, args.before_file)))
         return
     rows = []
     with tempfile.TemporaryDirectory(dir=args.data_dir) as folder:
+        before = None
+        if args.before:
+            before = Path(folder) / "em_before.py"
+            before.write_bytes(subprocess.run(["git", "-C", str(ROOT), "show", f"{args.before}:genlab/classic/em.py"],
+                                              capture_output=True, check=True).stdout)
         for n, d, k, with_sklearn in GRIDS[args.grid]:
-            row = bench_row(n, d, k, with_sklearn, args.threads, Path(folder))
+            row = bench_row(n, d, k, with_sklearn, args.threads, Path(folder), before)
             rows.append(row)
             if not args.json:
                 print(markdown([row]).splitlines()[-1], flush=True)
@@ -196,6 +227,12 @@ def main():
         print(json.dumps({"benchmark": "em", "threads": args.threads, "rows": rows}, indent=2))
     else:
         print(markdown(rows))
+        if before:
+            for r in rows:
+                print(f"n={r['n']:,} d={r['d']} K={r['K']}: before {args.before} "
+                      f"{r['before_s_per_iter'] * 1e3:.1f} ms/iter, {r['before_peak_mb']:.1f} MB peak; "
+                      f"now {r['genlab_s_per_iter'] * 1e3:.1f} ms/iter, {r['genlab_peak_mb']:.1f} MB; "
+                      f"sklearn {r['sklearn_s_per_iter'] * 1e3:.1f} ms/iter, {r['sklearn_peak_mb']:.1f} MB")
 
 
 if __name__ == "__main__":
