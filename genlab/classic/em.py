@@ -304,7 +304,7 @@ class _Data:
         if rows.n != rows.n_total and all_reduce is None:
             raise ValueError("a shard of the rows needs all_reduce to sum over the other shards")
         self.rows, self.total, self.param = rows, all_reduce or _identity, rows.param
-        self.dim, self.dtype = rows.dim, np.dtype(getattr(rows, "dtype", np.float64))
+        self.dim, self.dtype = rows.dim, rows.dtype
         p = max(_n_features(self.dim), n_components * self.dim)
         self.chunk = int(chunk_size or max(256, min(max(rows.n, 1), CHUNK_ELEMENTS // p)))
         self._buffer = np.empty((self.chunk, self.dim), dtype=self.dtype)

@@ -28,6 +28,7 @@ class Rows:
     is the data's name as the user gave it (errors about the data name it)."""
 
     param = "X"
+    dtype = np.dtype(np.float64)
 
     def __init__(self, n_total: int, start: int, n: int, dim: int):
         self.n_total, self.start, self.n, self.dim = int(n_total), int(start), int(n), int(dim)
@@ -74,7 +75,7 @@ class ParquetRows(Rows):
     def __init__(self, path: Path, groups: list[int], param: str = "--data"):
         import pyarrow.parquet as pq
 
-        self.file, self.groups, self.param, self.dtype = pq.ParquetFile(path), groups, param, np.dtype(np.float64)
+        self.file, self.groups, self.param = pq.ParquetFile(path), groups, param
         for field in self.file.schema_arrow:  # checked on every process, before any collective
             _check_numeric(field.type, field.name, param)
         meta = self.file.metadata
