@@ -1,7 +1,8 @@
 """Server-side redraw latency after a slider move in the Discriminative vs generative tab.
 
-What the server does on a slider move: the tab's ``redraw`` handler (figure from the fit kept in
-gr.State, no refitting) and gradio's ``gr.Plot.postprocess`` (the JSON sent to the browser).
+What the server does on a slider move: the tab's replay (``genlab.sections.discriminative.replay``:
+the fit kept in gr.State shown at other iterations, no refitting, and its plotly dict serialised
+for gr.Plot) and gradio's ``gr.Plot.postprocess`` (the JSON sent to the browser).
 Measured over many random (t_lr, t_em) positions on the lecture's widget settings; median and p95.
 For reference, the same figure with matplotlib rendered to PNG (the Jupyter widget's path).
 
@@ -35,36 +36,36 @@ def main():
 
     import gradio as gr
 
-    from genlab.app.tabs import discriminative as disc
+    from genlab.app.tabs.discriminative import plot_data
+    from genlab.sections import discriminative as handlers
     from genlab.viz import figure_png
-    from genlab.viz.classic import two_paradigms
 
-    d, lrd, emd = disc.DATASET_DEFAULTS, disc.LOGREG_DEFAULTS, disc.EM_DEFAULTS
-    fit = disc.fit_both(1, d["n1"], d["n2"], d["separation"], d["cov_scale"], d["rotate_deg"],
-                        lrd["lr_mode"], lrd["lr"], lrd["n_iters"], lrd["l2"], lrd["fit_intercept"],
-                        lrd["warmup_power"], emd["init"], emd["n_iters"], emd["damping"],
-                        emd["early_stop"], emd["reg_covar"])
+    fit, _ = handlers.fit(False)  # the lecture's widget settings
     rng = np.random.default_rng(0)
     moves = [(int(rng.integers(0, fit.path.n_iters + 1)), int(rng.integers(0, fit.history.n_iter + 1)))
              for _ in range(args.moves)]
     plot = gr.Plot()
-    disc.redraw(fit, 0, 0, 250, True)  # warm-up (imports)
-    app_times, mpl_times = [], []
+    plot_data(handlers.replay(fit, 0, 0, 250, True))  # warm-up (imports)
+    app_times, mpl_times, replay_times = [], [], []
     for t_lr, t_em in moves:
         t = time.perf_counter()
-        plot.postprocess(disc.redraw(fit, t_lr, t_em, 250, True))
+        plot.postprocess(plot_data(handlers.replay(fit, t_lr, t_em, 250, True)))
         app_times.append(time.perf_counter() - t)
-    figure_png(two_paradigms(fit.x1, fit.x2, fit.path, fit.history, 0, 0))
+        t = time.perf_counter()
+        handlers.replay(fit, t_lr, t_em, 250, True)  # the part of it that checks the shown request
+        replay_times.append(time.perf_counter() - t)
+    figure_png(fit.figure())
     for t_lr, t_em in moves:
         t = time.perf_counter()
-        figure_png(two_paradigms(fit.x1, fit.x2, fit.path, fit.history, t_lr, t_em))
+        figure_png(handlers.replay(fit, t_lr, t_em, 250, True).figure())
         mpl_times.append(time.perf_counter() - t)
     result = {"benchmark": "redraw", "app_plotly": percentiles(app_times),
+              "of_which_replay_request": percentiles(replay_times),
               "widget_matplotlib_png": percentiles(mpl_times)}
     if args.json:
         print(json.dumps(result, indent=2))
     else:
-        for name in ("app_plotly", "widget_matplotlib_png"):
+        for name in ("app_plotly", "of_which_replay_request", "widget_matplotlib_png"):
             r = result[name]
             print(f"{name:24s} median {r['median_ms']:7.1f} ms   p95 {r['p95_ms']:7.1f} ms   "
                   f"({r['moves']} slider moves)")

@@ -18,6 +18,7 @@ import inspect
 import typing
 from typing import Any, Callable, Optional
 
+from genlab.errors import InputError
 from genlab.i18n import Translator
 
 ANNOTATIONS = {"int": int, "float": float, "text": str, "choice": str, "bool": bool, "seed": int, "table": str}
@@ -63,6 +64,16 @@ def request_parameters(request_cls, *, exclude=(), parse: dict | None = None) ->
     return out
 
 
+def as_flag_error(request_cls, err):
+    """``err`` naming the option a user typed (``--data``) instead of the parameter (``data``);
+    a table's cell keeps its place: ``--components[2, mean_y]``."""
+    name, bracket, cell = err.param.partition("[")
+    p = request_cls.params().get(name)
+    if p is None:
+        return err
+    return InputError(p.flag + bracket + cell, err.code, **err.details)
+
+
 def with_request(request_cls, *, exclude=(), parse: dict[str, Callable[[Any, dict], Any]] | None = None):
     """Give a command ``fn(request, **own)`` the request's parameters as its CLI options.
 
@@ -88,7 +99,10 @@ def with_request(request_cls, *, exclude=(), parse: dict[str, Callable[[Any, dic
                 request = request_cls.for_model(model, **raw)
             else:
                 request = request_cls(**{k: v for k, v in raw.items() if v is not None})
-            return fn(request, **kwargs)
+            try:
+                return fn(request, **kwargs)
+            except InputError as err:
+                raise as_flag_error(request_cls, err) from None
 
         del command.__wrapped__  # typer must read the signature below, not fn's
         parameters = [p.replace(kind=inspect.Parameter.KEYWORD_ONLY) for p in declared + own]

@@ -35,6 +35,16 @@ NFE_RANGE = (5, 80)                # denoising steps in the app and for SDXL
 MAX_LAB_NFE = 1_000                # the lab diffusion models from Python or the CLI
 MAX_TOY_GAN_STEPS = 5_000          # training a 2-D GAN live in the GAN tab
 MAX_TAXONOMY_STEPS = 10_000        # training steps of each model in the taxonomy comparison
+MAX_MIXTURE_COMPONENTS = 10        # rows of the Probability tab's mixture table
+MAX_MIXTURE_SAMPLES = 20_000       # points drawn for the Probability tab's density surface
+MAX_SURFACE_GRID = 200             # grid points per axis of the density surface
+MAX_KDE_SAMPLES = 200_000          # samples per class of the KDE curves
+MAX_MOMENT_SAMPLES = 1_000_000     # samples per normal of the empirical mean and sigma
+MAX_CLOUD_POINTS = 2_000           # points per class of the two clouds (discriminative vs generative)
+MAX_GD_ITERATIONS = 1_000          # logistic regression's gradient-descent iterations
+MAX_EM_ITERATIONS = 500            # EM iterations in the Discriminative vs generative tab
+MAX_MLE_POINTS = 20_000            # training points of the MLE = min KL demonstration
+MAX_MIXTURE_DRAWS = 10_000_000     # `genlab sample mixture -n`
 
 # Bookkeeping of which session uploaded which file (genlab.app.guard)
 MAX_TRACKED_SESSIONS = 5_000       # the least recently active sessions are forgotten first
@@ -57,6 +67,16 @@ LIMITS = (  # (what, limit, where it is enforced)
     ("denoising steps (NFE)", f"1-{MAX_LAB_NFE}", "lab diffusion models (Python, CLI)"),
     ("training steps", f"{MAX_TOY_GAN_STEPS}", "GAN tab's 2-D GAN"),
     ("training steps", f"{MAX_TAXONOMY_STEPS}", "taxonomy comparison"),
+    ("mixture components", f"{MAX_MIXTURE_COMPONENTS}", "probability tab"),
+    ("samples", f"{MAX_MIXTURE_SAMPLES}", "probability tab: density surface"),
+    ("grid points per axis", f"{MAX_SURFACE_GRID}", "probability tab: density surface"),
+    ("samples per class", f"{MAX_KDE_SAMPLES}", "probability tab: KDE curves"),
+    ("samples per normal", f"{MAX_MOMENT_SAMPLES}", "probability tab: moments"),
+    ("points per class", f"{MAX_CLOUD_POINTS}", "discriminative vs generative tab"),
+    ("gradient-descent iterations", f"{MAX_GD_ITERATIONS}", "discriminative vs generative tab"),
+    ("EM iterations", f"{MAX_EM_ITERATIONS}", "discriminative vs generative tab"),
+    ("training points", f"{MAX_MLE_POINTS}", "MLE = min KL (discriminative vs generative tab)"),
+    ("samples", f"{MAX_MIXTURE_DRAWS}", "mixture (CLI)"),
 )
 
 

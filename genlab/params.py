@@ -241,6 +241,12 @@ class Request:
         return out
 
     @classmethod
+    def control_names(cls) -> list[str]:
+        """The parameters a web tab or widget shows as controls: all but ``lang`` (a request's
+        language of figures and texts follows the page; the CLI offers it as ``--lang``)."""
+        return [name for name in cls.params() if name != "lang"]
+
+    @classmethod
     def defaults(cls, model: str | None = None) -> dict[str, Any]:
         """Every parameter's default, with ``model``'s preset applied."""
         values = {name: p.default for name, p in cls.params().items()}

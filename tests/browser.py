@@ -22,6 +22,7 @@ CHROMIUM_ARGS = [
     "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
 ]
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+VALIDATION_REFUSAL = "Failed to load resource: the server responded with a status of 422 (Unprocessable Entity)"
 
 
 def chromium_path() -> str | None:
@@ -103,8 +104,14 @@ class PageWatch:
 
     def assert_clean(self):
         assert not self.page_errors, f"page errors: {self.page_errors}"
-        assert not self.console_errors, (f"console errors: {self.console_errors}; "
-                                         f"failed responses: {self.failed_responses}")
+        # Gradio refuses an event whose validator found a bad value (shown on its control) with a
+        # 422 to queue/join, which Chromium logs once: that one console line is expected, no other
+        refusals = [r for r in self.failed_responses if r.startswith("422 ") and "/gradio_api/queue/join" in r]
+        console = list(self.console_errors)
+        for _ in refusals:
+            if VALIDATION_REFUSAL in console:
+                console.remove(VALIDATION_REFUSAL)
+        assert not console, f"console errors: {console}; failed responses: {self.failed_responses}"
         assert not self.outside_requests, f"requests outside 127.0.0.1: {self.outside_requests}"
 
 

@@ -40,13 +40,15 @@ def user_errors(lang: str) -> Callable:
     (``as_gradio_error``); widgets and tests call the same handlers undecorated."""
 
     def decorate(fn):
+        # a functools.partial has no __name__: name the function it wraps
+        name = getattr(fn, "__name__", None) or getattr(getattr(fn, "func", None), "__name__", "handler")
         if _is_generator(fn):
             @functools.wraps(fn)
             def gen_wrapper(*args, **kwargs):
                 try:
                     yield from fn(*args, **kwargs)
                 except Exception as err:  # noqa: BLE001 - every failure must reach the user
-                    raise as_gradio_error(err, lang, fn.__name__) from err
+                    raise as_gradio_error(err, lang, name) from err
             return gen_wrapper
 
         @functools.wraps(fn)
@@ -54,7 +56,7 @@ def user_errors(lang: str) -> Callable:
             try:
                 return fn(*args, **kwargs)
             except Exception as err:  # noqa: BLE001
-                raise as_gradio_error(err, lang, fn.__name__) from err
+                raise as_gradio_error(err, lang, name) from err
         return wrapper
 
     return decorate

@@ -62,3 +62,30 @@ def preset_updates(request_cls, model: str, names) -> list:
 
     defaults = request_cls.defaults(model)
     return [gr.update(value=defaults[name]) for name in names]
+
+
+def validator(request_cls, names, lang: str):
+    """A Gradio event ``validator=`` for inputs that are the controls of ``names``: the request's own
+    check runs first, and a bad value is shown on its control, in the page's language, instead
+    of failing the event (a failed event marks every one of its outputs "Error" beside their old
+    values). An error that names no input (or any other failure) is left to the event's toast."""
+    import gradio as gr
+
+    from genlab.errors import InputError
+
+    names = list(names)
+    tr = Translator(request_cls.SECTION, lang)
+    fixed = {"lang": lang} if "lang" in request_cls.params() else {}  # a request's figures follow the page
+
+    def validate(*values):
+        try:
+            request_cls(**dict(zip(names, values)), **fixed).checked()
+        except InputError as err:
+            bad = err.param.partition("[")[0]  # a table's cell: its table
+            if bad in names:
+                return [gr.validate(name != bad, tr.error(err) if name == bad else "") for name in names]
+        except Exception:  # noqa: BLE001 - runs unqueued: never fail here, the event reports it
+            pass
+        return [gr.validate(True, "") for _ in names]
+
+    return validate

@@ -39,9 +39,7 @@ class GenerativeClassifier(ClassifierMixin, BaseEstimator):
         self.classes_, y_idx = np.unique(y, return_inverse=True)
         counts = np.bincount(y_idx)
         if np.any(counts < max(2, self.n_components)):
-            raise InputError("y", "custom",
-                             text_en=f"every class needs at least {max(2, self.n_components)} points",
-                             text_ru=f"в каждом классе нужно не меньше {max(2, self.n_components)} точек")
+            raise InputError("y", "class_too_few_points", min_points=max(2, self.n_components))
         self.class_prior_ = counts / counts.sum()
         self.mixtures_ = [
             GaussianMixtureEM(self.n_components, init=self.init, max_iter=self.max_iter, tol=self.tol,

@@ -30,8 +30,7 @@ def cholesky(cov: np.ndarray, param: str = "cov") -> np.ndarray:
     if cov.shape[-1] != cov.shape[-2]:
         raise InputError(param, "bad_shape", expected="(..., d, d)", got=str(cov.shape))
     if not np.allclose(cov, np.swapaxes(cov, -1, -2), rtol=1e-6, atol=1e-10):
-        raise InputError(param, "custom", text_en="the covariance matrix must be symmetric",
-                         text_ru="ковариационная матрица должна быть симметричной")
+        raise InputError(param, "not_symmetric")
     try:
         return np.linalg.cholesky(cov)
     except np.linalg.LinAlgError:
@@ -100,3 +99,17 @@ def normal_pdf(x, mu: float = 0.0, sigma: float = 1.0) -> np.ndarray:
     x = np.asarray(x, dtype=float_dtype(x))
     z = (x - mu) / sigma
     return np.exp(-0.5 * z * z - np.log(sigma) - 0.5 * LOG_2PI)
+
+
+def gaussian_kl(mu, sigma, mu_p=0.0, sigma_p=1.0):
+    """KL(N(mu, sigma^2) || N(mu_p, sigma_p^2)) elementwise, in nats (closed form):
+
+        log(sigma_p / sigma) + (sigma^2 + (mu - mu_p)^2) / (2 sigma_p^2) - 1/2.
+
+    With the default N(0, 1) this is a VAE's 0.5 (mu^2 + sigma^2 - log sigma^2 - 1) — with its
+    factor 1/2, which the lecture's VAE cell leaves out. Takes NumPy arrays or torch tensors (the
+    result is of the same kind, so gradients flow through a tensor).
+    """
+    ratio = sigma_p / sigma
+    log_ratio = ratio.log() if hasattr(ratio, "log") else np.log(ratio)
+    return log_ratio + (sigma * sigma + (mu - mu_p) ** 2) / (2 * sigma_p * sigma_p) - 0.5

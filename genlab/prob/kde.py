@@ -37,8 +37,7 @@ def bandwidth(x, rule: str | float = "silverman") -> float:
         return float(check_number("bandwidth", rule, 0, lo_open=True))
     std = float(np.std(x, ddof=1))
     if std <= 0:
-        raise InputError("x", "custom", text_en="all samples are equal: the bandwidth would be 0",
-                         text_ru="все значения выборки равны: ширина ядра была бы 0")
+        raise InputError("x", "constant_samples")
     return bandwidth_factor(x.size, 1, rule) * std
 
 
@@ -82,8 +81,7 @@ def kde_grid(x, grid=None, *, bandwidth_rule: str | float = "silverman", n_point
         raise InputError("grid", "too_few_rows", min_rows=2, got=m)
     step = (grid[-1] - grid[0]) / (m - 1)
     if step <= 0 or not np.allclose(np.diff(grid), step, rtol=1e-6, atol=1e-12 * abs(step)):
-        raise InputError("grid", "custom", text_en="the grid must be equidistant and increasing",
-                         text_ru="сетка должна быть равномерной и возрастающей")
+        raise InputError("grid", "grid_not_equidistant")
     h = bandwidth(x, bandwidth_rule)
     fine = step / oversample
     # extend the fine grid by whole steps so it holds every sample strictly inside
@@ -91,9 +89,7 @@ def kde_grid(x, grid=None, *, bandwidth_rule: str | float = "silverman", n_point
     above = max(0, int(np.ceil((x.max() - grid[-1]) / fine)) + 1)
     size = (m - 1) * oversample + 1 + below + above
     if size > 2**22:
-        raise InputError("grid", "custom",
-                         text_en="the grid is too narrow for the data's range; widen it",
-                         text_ru="сетка слишком узка для диапазона данных; расширьте её")
+        raise InputError("grid", "grid_too_narrow")
     fine_grid = grid[0] + fine * np.arange(-below, size - below)
     mass = linear_binning(x[:, None], fine_grid[:, None])        # (size,), sums to 1
     reach = int(min(np.ceil(12.0 * h / fine), size))
@@ -126,7 +122,6 @@ def kde_exact(x, points, *, bandwidth_rule: str | float = "silverman") -> np.nda
         method = bandwidth_rule
     else:
         if x.shape[1] != 1:
-            raise InputError("bandwidth", "custom", text_en="a numeric width is for 1-D data only",
-                             text_ru="числовая ширина ядра — только для одномерных данных")
+            raise InputError("bandwidth", "bandwidth_1d_only")
         method = bandwidth(x[:, 0], bandwidth_rule) / float(np.std(x[:, 0], ddof=1))
     return gaussian_kde(x.T, bw_method=method)(pts.T)

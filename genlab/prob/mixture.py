@@ -38,9 +38,7 @@ class MixtureParams:
         weights = check_array("weights", weights, shape=(k,), dtype=dtype)
         covariances = check_array("covariances", covariances, shape=(k, d, d), dtype=dtype)
         if np.any(weights < 0) or abs(float(weights.sum()) - 1.0) > 1e-6:
-            raise InputError("weights", "custom",
-                             text_en="mixing weights must be >= 0 and sum to 1",
-                             text_ru="веса смеси должны быть >= 0 и в сумме давать 1")
+            raise InputError("weights", "weights_not_simplex")
         cholesky(covariances, "covariances")
         return cls(weights / weights.sum(), means, covariances)
 

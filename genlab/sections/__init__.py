@@ -26,3 +26,10 @@ def output_path(filename: str) -> Path:
     folder = root / uuid.uuid4().hex
     folder.mkdir(parents=True, exist_ok=True)
     return folder / filename
+
+
+def save_result_notebook(result, stem: str, lang: str = "en") -> str:
+    """The path of a notebook that reproduces ``result`` (its typed request, with its provenance)."""
+    from genlab.notebook import save_notebook
+
+    return str(save_notebook(result.request, output_path(f"{stem}.ipynb"), provenance=result.provenance, lang=lang))

@@ -1,9 +1,11 @@
 """Figures: one function per figure, each returning a matplotlib or plotly figure (no I/O).
 
-``genlab.viz.prob`` (section 1): mixture_surface, mixture_surface_plotly, kde_curves, mean_sigma.
+``genlab.viz.prob`` (section 1): mixture_surface, mixture_surface_plotly, kde_curves, mean_sigma,
+mixture_samples.
 ``genlab.viz.classic`` (section 2): two_paradigms, mle_kl, cov_ellipse.
 ``genlab.viz.taxonomy``: taxonomy_panels (one panel per model of the three kinds).
 ``genlab.viz.images``: to_uint8, tile, upscale (image batches and grids, for every family).
+``figure_png`` and ``figure_image``: a matplotlib figure as PNG bytes or as an RGB image.
 Modules are imported on use so that importing genlab.viz stays light.
 """
 
@@ -25,3 +27,12 @@ def figure_png(fig) -> bytes:
     buf = io.BytesIO()
     fig.savefig(buf, format="png")
     return buf.getvalue()
+
+
+def figure_image(fig):
+    """A matplotlib figure rendered to an RGB PIL image (what a CLI saves with provenance)."""
+    import io
+
+    from PIL import Image
+
+    return Image.open(io.BytesIO(figure_png(fig))).convert("RGB")

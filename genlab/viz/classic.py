@@ -1,6 +1,9 @@
 """Figures of the lecture's second section: the two-paradigm row (logistic regression at
 iteration t | Gaussian mixture by EM at iteration t, with samples and the Bayes boundary), the
-loss / log-likelihood curves with the current iteration marked, and MLE = min KL."""
+loss / log-likelihood curves with the current iteration marked, and MLE = min KL.
+
+Every text in a figure comes from the caller's ``text`` dict, in the page's language
+(``genlab.classic.pipeline`` reads them from the locale files)."""
 
 from __future__ import annotations
 
@@ -13,28 +16,6 @@ from genlab.classic.mle_kl import MLEKLCurve
 from genlab.prob.mixture import mixture_sample
 
 C1, C2 = "#1f77b4", "#ff7f0e"
-
-TEXT = {
-    "lr_title": "Discriminative: logistic regression, iteration {t}",
-    "gmm_title": "Generative: 2-GMM by EM, iteration {t}",
-    "class1": "X1 (y=0)",
-    "class2": "X2 (y=1)",
-    "lr_boundary": "p(y|x) = 1/2",
-    "bayes": "Bayes boundary of the mixture",
-    "samples": "samples from θ_t",
-    "loss": "loss (cross-entropy)",
-    "loglik": "mean log-likelihood",
-    "iteration": "iteration",
-    "mle_title": "MLE = min KL: E[-log p_θ] = H(p*) + KL(p* || p_θ)",
-    "train_nll": "average NLL on the training data",
-    "cross_entropy": "cross-entropy E_p*[-log p_θ] (Monte Carlo)",
-    "entropy": "entropy H(p*) (Monte Carlo)",
-    "kl": "gap = KL(p* || p_θ)",
-}
-
-
-def _text(text):
-    return {**TEXT, **(text or {})}
 
 
 def cov_ellipse(mean, cov, nsig: float = 1.0, n: int = 120):
@@ -61,8 +42,8 @@ def logreg_line(path: LogRegPath, t: int, xlim, ylim):
     return np.array([-b / (w[0] + 1e-12)] * 2), np.array(ylim, dtype=float)
 
 
-def draw_logreg(ax, x1, x2, path: LogRegPath, t: int, xlim, ylim, text=None):
-    tx = _text(text)
+def draw_logreg(ax, x1, x2, path: LogRegPath, t: int, xlim, ylim, *, text: dict):
+    tx = text
     t = int(np.clip(t, 0, path.n_iters))
     ax.scatter(x1[:, 0], x1[:, 1], s=14, color=C1, label=tx["class1"])
     ax.scatter(x2[:, 0], x2[:, 1], s=14, color=C2, label=tx["class2"])
@@ -75,8 +56,8 @@ def draw_logreg(ax, x1, x2, path: LogRegPath, t: int, xlim, ylim, text=None):
 
 
 def draw_gmm(ax, x1, x2, history: EMHistory, t: int, xlim, ylim, *, n_samples: int = 250,
-             sample_seed: int = 0, show_bayes: bool = True, text=None, lr_line=None):
-    tx = _text(text)
+             sample_seed: int = 0, show_bayes: bool = True, text: dict, lr_line=None):
+    tx = text
     t = int(np.clip(t, 0, history.n_iter))
     params = history.params(t)
     ax.scatter(x1[:, 0], x1[:, 1], s=14, color=C1, alpha=0.6, label=tx["class1"])
@@ -109,12 +90,12 @@ def draw_gmm(ax, x1, x2, history: EMHistory, t: int, xlim, ylim, *, n_samples: i
 
 def two_paradigms(x1, x2, path: LogRegPath, history: EMHistory, t_lr: int, t_em: int, *,
                   n_samples: int = 250, sample_seed: int = 0, show_bayes: bool = True,
-                  show_curves: bool = True, text=None):
+                  show_curves: bool = True, text: dict):
     """The lecture's row of two plots (shared limits), plus the loss and log-likelihood curves
     with the current iterations marked. Moving t only redraws: nothing is refitted here."""
     from matplotlib.figure import Figure
 
-    tx = _text(text)
+    tx = text
     x1, x2 = np.asarray(x1), np.asarray(x2)
     xlim, ylim = data_limits(x1, x2)
     if show_curves:
@@ -124,7 +105,7 @@ def two_paradigms(x1, x2, path: LogRegPath, history: EMHistory, t_lr: int, t_em:
     else:
         fig = Figure(figsize=(11, 5), dpi=90)
         top = fig.subplots(1, 2)
-    draw_logreg(top[0], x1, x2, path, t_lr, xlim, ylim, text)
+    draw_logreg(top[0], x1, x2, path, t_lr, xlim, ylim, text=text)
     draw_gmm(top[1], x1, x2, history, t_em, xlim, ylim, n_samples=n_samples,
              sample_seed=sample_seed, show_bayes=show_bayes, text=text,
              lr_line=logreg_line(path, int(np.clip(t_lr, 0, path.n_iters)), xlim, ylim))
@@ -149,11 +130,11 @@ def two_paradigms(x1, x2, path: LogRegPath, history: EMHistory, t_lr: int, t_em:
     return fig
 
 
-def mle_kl(curve: MLEKLCurve, *, text=None):
+def mle_kl(curve: MLEKLCurve, *, text: dict):
     """Average NLL per EM iteration against H(p*): the gap that closes is KL(p* || p_theta)."""
     from matplotlib.figure import Figure
 
-    tx = _text(text)
+    tx = text
     it = np.arange(curve.cross_entropy.size)
     fig = Figure(figsize=(9, 4.5), dpi=90)
     ax = fig.subplots()
@@ -183,7 +164,7 @@ def two_paradigms_plotly(x1, x2, path: LogRegPath, history: EMHistory, t_lr: int
 
 def two_paradigms_spec(x1, x2, path: LogRegPath, history: EMHistory, t_lr: int, t_em: int, *,
                        n_samples: int = 250, sample_seed: int = 0, show_bayes: bool = True,
-                       text=None) -> dict:
+                       text: dict) -> dict:
     """The two-paradigm figure as a plain plotly figure dict {"data": [...], "layout": {...}}.
 
     The web app serialises this dict directly: building a validated plotly Figure and deep-copying
@@ -193,7 +174,7 @@ def two_paradigms_spec(x1, x2, path: LogRegPath, history: EMHistory, t_lr: int, 
     """
     from genlab.classic.bayes import posterior_grid
 
-    tx = _text(text)
+    tx = text
     x1, x2 = np.asarray(x1), np.asarray(x2)
     xlim, ylim = data_limits(x1, x2)
     t_lr = int(np.clip(t_lr, 0, path.n_iters))

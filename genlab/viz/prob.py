@@ -1,4 +1,8 @@
-"""Figures of the lecture's first section. Each function returns a figure; none shows or saves."""
+"""Figures of the lecture's first section. Each function returns a figure; none shows or saves.
+
+Every text in a figure (titles, axis labels, legends) comes from the caller's ``text`` dict, in
+the page's language (``genlab.prob.pipeline`` reads them from the locale files).
+"""
 
 from __future__ import annotations
 
@@ -8,31 +12,22 @@ from genlab.prob.mixture import MixtureParams, density_grid, mixture_pdf
 
 C1, C2 = "#ff4d6d", "#4dabf7"  # the lecture's class colours
 
-TEXT = {
-    "surface_title": "Bimodal Gaussian mixture density",
-    "density": "Density",
-    "samples": "samples",
-    "class1": "p(x | y = class 1)",
-    "class2": "p(x | y = class 2)",
-    "marginal": "p(x)",
-    "true": "true",
-    "mean_title": "Mean E[X] and spread via standard deviation σ = √Var(X)",
-    "narrow": "μ ± σ₁ (narrow)",
-    "wide": "μ ± σ₂ (wide)",
-}
 
 
-def _text(text):
-    return {**TEXT, **(text or {})}
+def camera_eye(elevation: float, azimuth: float, distance: float = 2.0) -> dict:
+    """A plotly camera eye looking from matplotlib's view angles (``view_init(elev, azim)``)."""
+    elev, azim = np.deg2rad(elevation), np.deg2rad(azimuth)
+    return {"x": float(distance * np.cos(elev) * np.cos(azim)), "y": float(distance * np.cos(elev) * np.sin(azim)),
+            "z": float(distance * np.sin(elev))}
 
 
-def mixture_surface(params: MixtureParams, samples=None, *, xlim=(-5, 5), ylim=(-5, 5),
-                    n: int = 260, text=None):
+def mixture_surface(params: MixtureParams, samples=None, *, text: dict, xlim=(-5, 5), ylim=(-5, 5),
+                    n: int = 260, elevation: float = 28, azimuth: float = -55):
     """The lecture's 3-D figure: translucent surface, wireframe, contours on the floor, and the
     samples drawn from the mixture shown on the surface (matplotlib)."""
     from matplotlib.figure import Figure
 
-    t = _text(text)
+    t = text
     gx, gy, z = density_grid(params, xlim, ylim, n)
     import mpl_toolkits.mplot3d  # noqa: F401  (registers the 3d projection)
 
@@ -56,19 +51,19 @@ def mixture_surface(params: MixtureParams, samples=None, *, xlim=(-5, 5), ylim=(
     ax.set_xlim(*xlim)
     ax.set_ylim(*ylim)
     ax.set_zlim(0.0, float(z.max()) * 1.08)
-    ax.view_init(elev=28, azim=-55)
+    ax.view_init(elev=elevation, azim=azimuth)
     for axis in (ax.xaxis, ax.yaxis, ax.zaxis):
         axis.pane.set_alpha(0.0)
     return fig
 
 
-def mixture_surface_plotly(params: MixtureParams, samples=None, *, xlim=(-5, 5), ylim=(-5, 5),
-                           n: int = 90, text=None):
+def mixture_surface_plotly(params: MixtureParams, samples=None, *, text: dict, xlim=(-5, 5), ylim=(-5, 5),
+                           n: int = 90, elevation: float = 28, azimuth: float = -55):
     """The same surface as a rotatable plotly figure: surface with grid lines (wireframe),
-    contours projected on the floor, samples as points on the surface."""
+    contours projected on the floor, samples as points on the surface; seen from the same angles."""
     import plotly.graph_objects as go
 
-    t = _text(text)
+    t = text
     gx, gy, z = density_grid(params, xlim, ylim, n)
     zmax = float(z.max())
     step = (xlim[1] - xlim[0]) / 20
@@ -85,16 +80,17 @@ def mixture_surface_plotly(params: MixtureParams, samples=None, *, xlim=(-5, 5),
         fig.add_trace(go.Scatter3d(x=s[:, 0], y=s[:, 1], z=mixture_pdf(s, params), mode="markers",
                                    marker=dict(size=2, color="crimson"), name=t["samples"]))
     fig.update_layout(
-        title=t["surface_title"], margin=dict(l=0, r=0, t=40, b=0), height=560,
+        title=dict(text=t["surface_title"], x=0.5, xanchor="center", y=0.97, yanchor="top"),
+        margin=dict(l=0, r=0, t=50, b=0), height=560,
         scene=dict(xaxis_title="x", yaxis_title="y", zaxis_title="p(x, y)",
                    zaxis=dict(range=[0, zmax * 1.08]),
                    aspectmode="manual", aspectratio=dict(x=1, y=1, z=0.6),
-                   camera=dict(eye=dict(x=-1.05, y=-1.3, z=0.7))),
+                   camera=dict(eye=camera_eye(elevation, azimuth))),
         legend=dict(x=0.02, y=0.98))
     return fig
 
 
-def kde_curves(kdes: dict, *, truth: dict | None = None, text=None):
+def kde_curves(kdes: dict, *, text: dict, truth: dict | None = None):
     """p(x | y = 1), p(x | y = 2) as filled KDE curves and p(x) dashed (the lecture's figure).
 
     ``kdes``: ``genlab.prob.conditional_kdes`` output; ``truth``: optional dict with the same keys
@@ -102,7 +98,7 @@ def kde_curves(kdes: dict, *, truth: dict | None = None, text=None):
     """
     from matplotlib.figure import Figure
 
-    t = _text(text)
+    t = text
     grid = kdes["grid"]
     fig = Figure(figsize=(9, 4.8), dpi=100)
     ax = fig.subplots()
@@ -116,6 +112,7 @@ def kde_curves(kdes: dict, *, truth: dict | None = None, text=None):
         for key, color in (("class1", C1), ("class2", C2), ("marginal", "black")):
             ax.plot(grid, truth[key], color=color, linestyle=":", linewidth=1.0,
                     label=f"{t[key]} ({t['true']})")
+    ax.set_title(t["kde_title"])
     ax.set_xlabel("x")
     ax.set_ylabel(t["density"])
     ax.set_xlim(grid[0], grid[-1])
@@ -126,7 +123,7 @@ def kde_curves(kdes: dict, *, truth: dict | None = None, text=None):
     return fig
 
 
-def mean_sigma(mu: float = 0.0, sigma1: float = 1.0, sigma2: float = 2.0, *, samples=None, text=None):
+def mean_sigma(mu: float = 0.0, sigma1: float = 1.0, sigma2: float = 2.0, *, text: dict, samples=None):
     """Two normals with the same mean and different variances, with mu and mu +/- sigma lines.
 
     ``samples``: optional (x1, x2) draws whose empirical mean/std are printed in the legend.
@@ -135,7 +132,7 @@ def mean_sigma(mu: float = 0.0, sigma1: float = 1.0, sigma2: float = 2.0, *, sam
 
     from genlab.prob.gaussian import normal_pdf
 
-    t = _text(text)
+    t = text
     half = max(8.0, 4 * max(sigma1, sigma2))
     x = np.linspace(mu - half, mu + half, 800)
     fig = Figure(figsize=(9, 4.5), dpi=100)
@@ -157,5 +154,21 @@ def mean_sigma(mu: float = 0.0, sigma1: float = 1.0, sigma2: float = 2.0, *, sam
     ax.set_title(t["mean_title"])
     ax.set_ylim(bottom=0)
     ax.legend(loc="upper right", fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def mixture_samples(samples, density, *, text: dict):
+    """Points drawn from a 2-D mixture, coloured by the mixture's density at each point."""
+    from matplotlib.figure import Figure
+
+    s = np.asarray(samples)
+    fig = Figure(figsize=(6, 5), dpi=100)
+    ax = fig.subplots()
+    points = ax.scatter(s[:, 0], s[:, 1], s=6, c=density, cmap="viridis")
+    fig.colorbar(points, ax=ax, label=text["density"])
+    ax.set_title(text["samples_title"])
+    ax.set_xlabel("x")
+    ax.set_ylabel("y")
     fig.tight_layout()
     return fig

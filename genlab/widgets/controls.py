@@ -57,3 +57,17 @@ def controls(request_cls, lang: str, names=None, *, model: str | None = None) ->
 def values(widgets: dict[str, Any]) -> dict[str, Any]:
     """The current value of every control, by parameter name."""
     return {name: widget.value for name, widget in widgets.items()}
+
+
+def markdown_html(text: str) -> str:
+    """Markdown (a handler's tables and notes) as HTML for an ipywidgets.HTML."""
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark").enable("table").render(text)
+
+
+def redraw_on_release(widgets: dict[str, Any]) -> None:
+    """Sliders update their value when released, not at every step of a drag (each is a redraw)."""
+    for widget in widgets.values():
+        if hasattr(widget, "continuous_update"):
+            widget.continuous_update = False

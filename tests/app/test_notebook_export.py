@@ -15,9 +15,12 @@ EXPORTABLE = [cls for cls in REQUESTS if getattr(cls, "PIPELINE", None)]
 
 
 def picture(shown) -> np.ndarray | str:
-    """What ``result.show()`` displays, as something comparable: pixels, or text."""
+    """What ``result.show()`` displays, as something comparable: pixels, or text (a plotly figure:
+    its JSON, every trace and layout value the browser draws)."""
     if isinstance(shown, str):
         return shown
+    if hasattr(shown, "to_plotly_json"):
+        return shown.to_json()
     if hasattr(shown, "savefig"):  # a matplotlib figure
         import io
 

@@ -6,14 +6,20 @@ import pkgutil
 
 import pytest
 
+import genlab.classic
 import genlab.families
+import genlab.prob
 from genlab.params import Request
+
+# where pipelines live: one per family, and sections 1-2's (which have no family folder)
+PIPELINE_PACKAGES = (genlab.families, genlab.classic, genlab.prob)
 
 
 def all_requests() -> list[type]:
-    for module in pkgutil.walk_packages(genlab.families.__path__, "genlab.families."):
-        if module.name.endswith(".pipeline"):
-            importlib.import_module(module.name)
+    for package in PIPELINE_PACKAGES:
+        for module in pkgutil.walk_packages(package.__path__, package.__name__ + "."):
+            if module.name.endswith(".pipeline"):
+                importlib.import_module(module.name)
     found, stack = [], list(Request.__subclasses__())
     while stack:
         cls = stack.pop()
@@ -27,7 +33,8 @@ REQUESTS = all_requests()
 
 
 def test_requests_are_found():
-    assert {"GanRequest", "InterpolationRequest"} <= {cls.__name__ for cls in REQUESTS}
+    assert {"GanRequest", "InterpolationRequest", "MixtureRequest", "TwoParadigmsRequest"} <= {
+        cls.__name__ for cls in REQUESTS}
 
 
 @pytest.mark.parametrize("request_cls", REQUESTS, ids=lambda c: c.__name__)

@@ -18,7 +18,8 @@ LAYERS = [
     ("prob / classic", ("genlab.prob", "genlab.classic")),
     ("figures", ("genlab.viz",)),
     ("metrics", ("genlab.metrics",)),
-    ("families", ("genlab.families",)),
+    # sections 1-2 have no family folder: their pipelines sit beside their libraries
+    ("families", ("genlab.families", "genlab.prob.pipeline", "genlab.classic.pipeline")),
     ("comparisons", ("genlab.taxonomy", "genlab.ethics")),
     ("sections", ("genlab.sections",)),
     ("views", ("genlab.app", "genlab.widgets", "genlab.cli", "genlab.cli_options")),

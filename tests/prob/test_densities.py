@@ -126,3 +126,33 @@ def test_normal_pdf_and_errors():
     np.testing.assert_allclose(normal_pdf(x, 1.0, 2.0), multivariate_normal(1.0, 4.0).pdf(x), rtol=1e-12)
     with pytest.raises(InputError, match="sigma"):
         normal_pdf(x, 0.0, 0.0)
+
+
+def test_gaussian_kl_is_the_closed_form_and_torch_distributions():
+    import torch
+    from scipy.integrate import quad
+
+    from genlab.prob import gaussian_kl
+
+    mu, sigma = np.array([0.0, 1.5, -2.0]), np.array([1.0, 0.3, 2.5])
+    # the VAE's form against N(0, 1), with its factor 1/2
+    np.testing.assert_allclose(gaussian_kl(mu, sigma), 0.5 * (mu ** 2 + sigma ** 2 - np.log(sigma ** 2) - 1),
+                               rtol=1e-12, atol=1e-15)
+    # the definition, integrated numerically: E_q[log q - log p]
+    for m, s, mp, sp in ((1.5, 0.3, 0.0, 1.0), (-2.0, 2.5, 1.0, 0.7)):
+        def integrand(x):
+            log_q = -0.5 * ((x - m) / s) ** 2 - np.log(s) - 0.5 * np.log(2 * np.pi)
+            log_p = -0.5 * ((x - mp) / sp) ** 2 - np.log(sp) - 0.5 * np.log(2 * np.pi)
+            return np.exp(log_q) * (log_q - log_p)
+        value, _ = quad(integrand, m - 12 * s, m + 12 * s)
+        assert gaussian_kl(m, s, mp, sp) == pytest.approx(value, rel=1e-8)
+    # torch tensors: the same numbers as torch.distributions, and gradients flow
+    t_mu = torch.tensor(mu, requires_grad=True)
+    t_sigma = torch.tensor(sigma)
+    kl = gaussian_kl(t_mu, t_sigma, 0.5, 2.0)
+    ref = torch.distributions.kl_divergence(torch.distributions.Normal(t_mu, t_sigma),
+                                            torch.distributions.Normal(0.5, 2.0))
+    torch.testing.assert_close(kl, ref)
+    kl.sum().backward()
+    torch.testing.assert_close(t_mu.grad, (t_mu.detach() - 0.5) / 4.0)
+    assert gaussian_kl(0.0, 1.0) == 0.0
