@@ -162,8 +162,9 @@ class Param:
     def info(self, tr, *, with_range: bool) -> str | None:
         """The help text a view shows (``tr``: a ``genlab.i18n.Translator`` of the section)."""
         text = tr.help(self.name)
-        if with_range and self.range_text():
-            text = f"{text} ({self.range_text()})" if text else self.range_text()
+        allowed = self.range_text(tr.lang)
+        if with_range and allowed:
+            text = f"{text} ({allowed})" if text else allowed
         return text or None
 
     def choice_pairs(self, tr) -> list[tuple[str, Any]]:
@@ -171,12 +172,15 @@ class Param:
         labels = (tr.param_texts.get(self.name) or {}).get("choices", {})
         return [(labels.get(str(c), str(c)), c) for c in self.choices]
 
-    def range_text(self) -> str:
-        """The allowed values, as the help texts and errors write them."""
+    def range_text(self, lang: str = "en") -> str:
+        """The allowed values, as the help texts and errors write them (words from common.json)."""
+        from genlab.i18n import Translator
+
+        tr = Translator("common", lang)
         if self.kind == "seed":
-            return "-1 (random) or 0..2^63-1"
+            return tr("range_seed")
         if self.kind == "choice":
-            return ", ".join(map(str, self.choices)) + (", or a folder" if self.open_choice else "")
+            return ", ".join(map(str, self.choices)) + (tr("range_or_folder") if self.open_choice else "")
         if self.kind in ("int", "float") and (self.low is not None or self.high is not None):
             def show(v):
                 return "inf" if v is None or math.isinf(v) else f"{v:g}"
@@ -184,10 +188,9 @@ class Param:
             right = ")" if self.high_open else "]"
             return f"{left}{show(self.low)}, {show(self.high)}{right}"
         if self.kind == "text" and self.max_chars:
-            return f"up to {self.max_chars} characters"
+            return tr("range_chars", n=self.max_chars)
         if self.kind == "table":
-            return (f"{self._rows_text()} rows of {len(self.columns)} numbers ({', '.join(self.columns)}), "
-                    "rows separated by ';' or new lines, numbers by ','")
+            return tr("range_table", rows=self._rows_text(), n=len(self.columns), columns=", ".join(self.columns))
         return ""
 
 

@@ -69,8 +69,8 @@ def test_tab_widget_and_cli_agree_with_the_declaration(request_cls):
             if p.view_control == "slider":
                 low, high, step = p.slider_bounds()
                 assert (web.minimum, web.maximum, web.step) == (low, high, step) == (widget.min, widget.max, widget.step)
-            if p.view_control == "number" and p.range_text():
-                assert p.range_text() in web.info and p.range_text() in widget.tooltip
+            if p.view_control == "number" and p.range_text(lang):  # the range in the page's language
+                assert p.range_text(lang) in web.info and p.range_text(lang) in widget.tooltip
             if p.kind == "choice":
                 assert [v for _, v in web.choices] == list(p.choices)
                 assert [v for _, v in widget.options][:len(p.choices)] == list(p.choices)

@@ -29,6 +29,7 @@ def test_params_are_read_from_the_fields():
     assert p["steps"].view_control == "slider" and p["model"].view_control == "dropdown"
     assert p["flag"].flag == "--flag" and p["scale"].range_text() == "[0, 12]"
     assert p["temperature"].range_text() == "(0, 2]"
+    assert p["seed"].range_text("ru") == "-1 (случайный) или 0..2^63-1"  # the views' help follows the page
 
 
 def test_checked_converts_and_draws_the_seed():
@@ -85,6 +86,7 @@ def test_a_table_is_one_parameter_read_from_every_view():
     assert p.check(pd.DataFrame(np.array(rows))) == rows and p.check(np.array(rows)) == rows
     assert isinstance(p.check(np.array(rows))[0][0], float)
     assert "[1, 3] rows of 3 numbers (weight, mean, var)" in p.range_text()
+    assert "[1, 3] строк по 3 чисел (weight, mean, var)" in p.range_text("ru")
 
 
 @pytest.mark.parametrize("value, match", [
