@@ -34,10 +34,13 @@ MAX_NEW_TOKENS = limits.MAX_NEW_TOKENS  # the lecture's slider goes to 2048; the
 
 @dataclass
 class SamplingOptions:
-    """What a user controls.  ``temperature = 0`` is greedy decoding (the most likely token)."""
+    """How ``generate`` draws: what ``genlab.families.autoregressive.pipeline`` builds from a
+    ``TextRequest`` (whose fields declare the defaults a user sees).  The defaults here are the
+    neutral ones, sampling from the model's own p(x_t | x_<t) (temperature 1, no cut); only the
+    length must be given.  ``temperature = 0`` is greedy decoding (the most likely token)."""
 
-    max_new_tokens: int = 256
-    temperature: float = 0.8
+    max_new_tokens: int
+    temperature: float = 1.0
     top_p: float = 1.0
     top_k: int = 0              # 0: no top-k cut
     repetition_penalty: float = 1.0
@@ -320,14 +323,39 @@ def generate_text(lm, tokenizer, prompt: str, options: SamplingOptions, *, conte
     return result
 
 
+def _joined(pieces: queue.Queue, every: float):
+    """(piece, time of its first token) from a ``QueueStreamer``'s queue until its end marker;
+    with ``every > 0``, what arrives within ``every`` seconds of a piece, and whatever is already
+    waiting after that, comes joined to it."""
+    done = False
+    while not done and (item := pieces.get()) is not None:
+        text, first_at = item
+        while every > 0:
+            wait = first_at + every - time.perf_counter()
+            try:
+                item = pieces.get(timeout=wait) if wait > 0 else pieces.get_nowait()
+            except queue.Empty:
+                break
+            if item is None:
+                done = True
+                break
+            text += item[0]
+        yield text, first_at
+
+
 def stream_text(lm, tokenizer, prompt: str, options: SamplingOptions, *, context_length: int | None = None,
                 stop_event: threading.Event | None = None, eos_token_id=None, extra_inputs: dict | None = None,
-                input_ids: torch.Tensor | None = None):
+                input_ids: torch.Tensor | None = None, every: float = 0.0):
     """Yield text pieces as the model produces them; the last item is the finished ``Generation``.
 
     ``generate`` runs in a worker thread and pushes tokens through ``QueueStreamer``; setting
     ``stop_event`` stops it at the next token.  The pieces joined equal ``Generation.text`` (up
     to a stop string, after which nothing more is yielded).
+
+    ``every > 0``: the tokens that arrive within ``every`` seconds are joined into one piece, so a
+    consumer that is slower per piece than the model is per token (a web page: one message per
+    piece) always shows the newest text instead of falling behind a backlog; a piece waits at
+    most ``every`` seconds.
     """
     options = options.checked()
     if input_ids is None:
@@ -350,8 +378,7 @@ def stream_text(lm, tokenizer, prompt: str, options: SamplingOptions, *, context
     worker.start()
     emitted, first = "", None
     try:
-        while (item := streamer.queue.get()) is not None:
-            piece, at = item
+        for piece, at in _joined(streamer.queue, every):
             first = first if first is not None else at - started
             if not piece:
                 continue
@@ -375,10 +402,11 @@ def stream_text(lm, tokenizer, prompt: str, options: SamplingOptions, *, context
 
 
 def sample_texts(lm, tokenizer, n: int, *, prompt: str | None = None, seed=None, context_length=None,
-                 **options) -> list[str]:
-    """``n`` continuations of ``prompt`` (None: unconditional) drawn in one batch (the taxonomy's ``sample``)."""
+                 max_new_tokens: int = 256, **options) -> list[str]:
+    """``n`` continuations of ``prompt`` (None: unconditional) drawn in one batch (the taxonomy's ``sample``:
+    from the model's own distribution unless ``options`` say otherwise)."""
     n = check_int("n", n, 1, 1024)
-    opts = SamplingOptions(seed=seed, **options).checked()
+    opts = SamplingOptions(max_new_tokens=max_new_tokens, seed=seed, **options).checked()
     input_ids = encode_prompt(tokenizer, prompt, context_length).repeat(n, 1)
     out, used_seed = start_generation(lm, tokenizer, input_ids, opts)
     return [_collect(out, tokenizer, prompt or "", opts, used_seed, row, input_ids.shape[1], None, None).text
