@@ -83,7 +83,7 @@ def streaming(model, new_tokens: int, repeat: int) -> dict:
 def main() -> None:
     import torch
 
-    from genlab.families.autoregressive.backends import lab_model_path, load_char_lm
+    from genlab.families.autoregressive.pipeline import lab_model_path, load_char_lm
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--json", action="store_true", help="print the results as JSON")

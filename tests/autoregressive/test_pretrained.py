@@ -2,7 +2,7 @@
 
 import pytest
 
-from genlab.families.autoregressive.backends import load_text_model
+from genlab.families.autoregressive.pipeline import load_text_model
 from genlab.families.autoregressive.generation import SamplingOptions
 from genlab.families.autoregressive.pretrained import QWEN_ID, QWEN_REVISION, chat_inputs, load_qwen
 
@@ -15,8 +15,11 @@ def test_revision_is_pinned():
 
 def test_missing_weights_give_a_clear_message(tmp_path, monkeypatch):
     monkeypatch.setenv("HF_HOME", str(tmp_path))
-    with pytest.raises(FileNotFoundError, match="not in the local Hugging Face cache.*--model lab"):
+    from genlab.errors import InputError
+
+    with pytest.raises(InputError, match="not in the local Hugging Face cache.*--model lab") as err:
         load_qwen(QWEN_ID)
+    assert err.value.param == "model" and "нет в локальном кэше" in err.value.message("ru")
 
 
 def test_chat_template_wraps_the_prompt_as_a_user_message(tiny_qwen_dir):
@@ -47,3 +50,15 @@ def test_tiny_qwen_scores_text_exactly(tiny_qwen_dir):
     reference = torch.log_softmax(logits.float(), -1)[torch.arange(len(ids) - 1), ids[1:]].sum()
     assert score.log_prob == pytest.approx(float(reference), abs=1e-3)
     assert "".join(score.tokens) == score.text
+
+
+def test_tiny_qwen_through_the_pipeline(tiny_qwen_dir):
+    from genlab.families.autoregressive import pipeline
+
+    request = pipeline.TextRequest.for_model(str(tiny_qwen_dir), prompt=PROMPT, max_new_tokens=12, seed=3)
+    *pieces, result = pipeline.stream(request, every=0.01)
+    assert "".join(pieces) == result.text == pipeline.generate(request).text
+    assert result.provenance["model"] == str(tiny_qwen_dir) and result.provenance["seed"] == 3
+    assert len(result.tokens.pieces) == result.n_tokens == len(result.tokens.alternatives)
+    scored = pipeline.score(pipeline.ScoreRequest(model=str(tiny_qwen_dir), text="Diffusion models denoise."))
+    assert scored.score.log_prob < 0 and "nats" in scored.show()

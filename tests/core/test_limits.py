@@ -78,18 +78,21 @@ def test_an_unreadable_file_says_so_without_internals():
 
 
 def test_statement_length_is_limited_before_scoring():
-    from genlab.app.tabs.autoregressive import score_statements
+    from genlab.sections.autoregressive import score_statements
 
     _refused(score_statements, "lab", "x" * 100_000, "short", param="true_statement",
              limit=limits.MAX_STATEMENT_CHARS)
 
 
 def test_prompt_length_is_limited():
-    from genlab.families.autoregressive.backends import load_text_model
+    from genlab.families.autoregressive import pipeline
     from genlab.families.autoregressive.generation import SamplingOptions
 
-    lm = load_text_model("lab")
-    _refused(lambda: next(iter(lm.stream("x" * (limits.MAX_PROMPT_CHARS + 1), SamplingOptions()))),
+    long = "x" * (limits.MAX_PROMPT_CHARS + 1)
+    _refused(lambda: next(pipeline.stream(pipeline.TextRequest(prompt=long))), param="prompt",
+             limit=limits.MAX_PROMPT_CHARS)
+    lm = pipeline.load_text_model("lab")
+    _refused(lambda: next(iter(lm.stream(long, SamplingOptions(max_new_tokens=16)))),
              param="prompt", limit=limits.MAX_PROMPT_CHARS)
 
 
@@ -120,9 +123,12 @@ def test_diffusion_tab_limits(change, param, limit):
 
 def test_tokens_and_images_per_request():
     from genlab.families.autoregressive.generation import SamplingOptions
+    from genlab.families.autoregressive.pipeline import TextRequest
     from genlab.families.gan.pipeline import GanRequest
 
     _refused(SamplingOptions(max_new_tokens=limits.MAX_NEW_TOKENS + 1).checked, param="max_new_tokens",
+             limit=limits.MAX_NEW_TOKENS)
+    _refused(TextRequest(max_new_tokens=limits.MAX_NEW_TOKENS + 1).checked, param="max_new_tokens",
              limit=limits.MAX_NEW_TOKENS)
     _refused(GanRequest(n=limits.MAX_GAN_IMAGES + 1).checked, param="n", limit=limits.MAX_GAN_IMAGES)
 

@@ -12,7 +12,8 @@ from typing import Optional
 
 import typer
 
-LAB = "lab"
+from genlab.cli_options import with_request
+from genlab.families.autoregressive.pipeline import LAB, TextRequest
 
 
 def train(
@@ -58,58 +59,43 @@ def train(
     log(json.dumps(metrics))
 
 
+def _unescape(raw: str, values: dict) -> str:
+    return raw.replace("\\n", "\n")  # a shell makes typing a newline awkward
+
+
+@with_request(TextRequest, parse={"prompt": _unescape, "stop": _unescape})
 def sample(
-    prompt: str = typer.Option("ROMEO:\n", help="Text to continue (the lab model reads it as it is; chat models as a user message)."),
-    model: str = typer.Option(LAB, help="'lab' (the shipped Shakespeare model), a model folder, or Qwen/Qwen3-VL-2B-Instruct."),
-    max_new_tokens: int = typer.Option(300, "-n", "--max-new-tokens", help="New tokens to generate (1-4096)."),
-    temperature: float = typer.Option(0.8, help="Softmax temperature; 0 = greedy (always the most likely token)."),
-    top_p: float = typer.Option(0.95, help="Nucleus sampling: keep the most likely tokens whose total probability reaches top_p, in (0, 1]."),
-    top_k: int = typer.Option(0, help="Keep only the k most likely tokens (0 = no cut)."),
-    repetition_penalty: float = typer.Option(1.0, help="> 1 makes tokens already in the text less likely."),
-    stop: Optional[list[str]] = typer.Option(None, help="Stop once the new text contains this string (repeatable; '\\n' escapes work)."),
-    seed: int = typer.Option(-1, help="Random seed (-1: a fresh one, printed so the text can be reproduced)."),
+    request: TextRequest,
     out: Optional[Path] = typer.Option(None, help="Also write the text, with a provenance header, to this file."),
-    allow_download: bool = typer.Option(False, help="Let a pretrained model download from the Hugging Face hub."),
+    notebook: Optional[Path] = typer.Option(None, help="Also write a notebook (.ipynb) that makes the same text."),
+    allow_downloads: bool = typer.Option(False, "--allow-downloads",
+                                         help="Let a pretrained model download from the Hugging Face hub."),
 ) -> None:
     """Stream a continuation to the terminal, token by token."""
-    from genlab.families.autoregressive.backends import load_text_model
-    from genlab.families.autoregressive.generation import SamplingOptions
-    from genlab.provenance import record, save_text
+    from genlab.families.autoregressive import pipeline
+    from genlab.provenance import save_text
 
-    stops = tuple(s.replace("\\n", "\n") for s in (stop or []))
-    prompt = prompt.replace("\\n", "\n")  # a shell makes typing a newline awkward
-    options = SamplingOptions(max_new_tokens=max_new_tokens, temperature=temperature, top_p=top_p, top_k=top_k,
-                              repetition_penalty=repetition_penalty, stop=stops, seed=seed).checked()
-    try:
-        text_model = load_text_model(model, allow_download)
-    except FileNotFoundError as err:
-        typer.secho(f"error: {err}", fg=typer.colors.RED, err=True)
-        raise typer.Exit(2) from None
+    request = request.checked()
+    text_model = pipeline.load_text_model(request.model, allow_downloads)
     if not text_model.is_chat:
-        typer.echo(prompt, nl=False)
-    *pieces, result = _stream_to_terminal(text_model.stream(prompt, options))
-    typer.echo("")
-    typer.secho(f"[{len(result.token_ids)} tokens, {result.tokens_per_second:.1f} tokens/s, first token after "
-                f"{result.first_token_seconds * 1000:.0f} ms, seed {result.seed}, stopped by {result.stopped_by}]",
-                err=True, fg=typer.colors.BRIGHT_BLACK)
-    if out is not None:
-        params = {"prompt": prompt, "max_new_tokens": options.max_new_tokens, "temperature": options.temperature,
-                  "top_p": options.top_p, "top_k": options.top_k, "repetition_penalty": options.repetition_penalty,
-                  "stop": list(options.stop)}
-        rec = record(model=text_model.name, seed=result.seed, params=params, revision=text_model.revision,
-                     kind="text")
-        save_text(prompt + result.text if not text_model.is_chat else result.text, out, rec)
-        typer.secho(f"wrote {out}", err=True)
-
-
-def _stream_to_terminal(stream):
-    items = []
-    for item in stream:
+        typer.echo(request.prompt, nl=False)
+    for item in pipeline.stream(request, allow_download=allow_downloads):
         if isinstance(item, str):
             sys.stdout.write(item)
             sys.stdout.flush()
-        items.append(item)
-    return items
+    result = item
+    typer.echo("")
+    typer.secho(f"[{result.n_tokens} tokens, {result.tokens_per_second:.1f} tokens/s, first token after "
+                f"{result.first_token_seconds * 1000:.0f} ms, seed {result.request.seed}, stopped by {result.stopped_by}]",
+                err=True, fg=typer.colors.BRIGHT_BLACK)
+    if out is not None:
+        save_text(result.text if text_model.is_chat else result.request.prompt + result.text, out, result.provenance)
+        typer.secho(f"wrote {out}", err=True)
+    if notebook is not None:
+        from genlab.notebook import save_notebook
+
+        save_notebook(result.request, notebook, provenance=result.provenance)
+        typer.secho(f"wrote {notebook}", err=True)
 
 
 def evaluate(
@@ -117,26 +103,23 @@ def evaluate(
     data: str = typer.Option("shakespeare-val", help="'shakespeare-val' (the last 10% of the corpus) or a text file."),
     max_chars: int = typer.Option(0, help="Score only the first N characters (0 = all)."),
     as_json: bool = typer.Option(False, "--json", help="Print the metrics as JSON."),
-    allow_download: bool = typer.Option(False, help="Let a pretrained model download from the Hugging Face hub."),
+    allow_downloads: bool = typer.Option(False, "--allow-downloads",
+                                         help="Let a pretrained model download from the Hugging Face hub."),
 ) -> None:
     """Exact log-likelihood of held-out text: nats and bits per character."""
     import time
 
     from genlab.errors import check_int
-    from genlab.families.autoregressive.backends import load_text_model
+    from genlab.families.autoregressive import pipeline
 
     check_int("max_chars", max_chars, 0, 10**9)
     text = _eval_text(data)
     text = text[:max_chars] if max_chars else text
-    try:
-        text_model = load_text_model(model, allow_download)
-    except FileNotFoundError as err:
-        typer.secho(f"error: {err}", fg=typer.colors.RED, err=True)
-        raise typer.Exit(2) from None
     started = time.perf_counter()
-    score = text_model.score(text, top_k=1)
-    metrics = {"model": text_model.name, "data": data, "chars": score.n_chars, "tokens": len(score.token_ids),
-               "log_prob_nats": score.log_prob, "nats_per_char": score.nats_per_char,
+    result = pipeline.score(pipeline.ScoreRequest(model=model, text=text), allow_download=allow_downloads, top_k=1)
+    score = result.score
+    metrics = {"model": result.request.model, "data": data, "chars": score.n_chars,
+               "tokens": len(score.token_ids), "log_prob_nats": score.log_prob, "nats_per_char": score.nats_per_char,
                "bits_per_char": score.bits_per_char, "seconds": time.perf_counter() - started}
     if as_json:
         typer.echo(json.dumps(metrics, indent=1))

@@ -3,7 +3,7 @@
 The lecture's notebook loads it with ``trust_remote_code=True``; transformers now ships the
 architecture (``Qwen3VLForConditionalGeneration``), so genlab never runs code from the hub.  The
 revision is pinned; the weights are read from the local Hugging Face cache unless the user opts
-in to downloading (``allow_download=True``, ``--allow-download`` on the CLI).  On a GPU the model
+in to downloading (``allow_download=True``, ``--allow-downloads`` on the CLI).  On a GPU the model
 goes to ``device_map="auto"`` in its own dtype; on a CPU it runs in float32.
 
 Text only: the prompt goes through the model's chat template as one user message (as in the
@@ -13,6 +13,8 @@ lecture), and the reply streams through ``generation.stream_text``.
 from __future__ import annotations
 
 import functools
+
+from genlab.errors import InputError
 
 QWEN_ID = "Qwen/Qwen3-VL-2B-Instruct"
 QWEN_REVISION = "89644892e4d85e24eaac8bacfd4f463576704203"  # pinned: the same weights everywhere
@@ -63,8 +65,8 @@ def load_qwen(model_id: str = QWEN_ID, *, revision: str | None = QWEN_REVISION, 
     """Load the model and its processor; returns (model, processor).
 
     ``model_id`` may be a hub id or a local folder (the tests use a tiny random Qwen3-VL saved to a
-    folder).  Without ``allow_download`` only the local cache is read; a missing model raises
-    ``FileNotFoundError`` with what to do.
+    folder).  Without ``allow_download`` only the local cache is read; a missing model is an
+    ``InputError`` that says what to do.
     """
     import torch
     from transformers import Qwen3VLForConditionalGeneration
@@ -79,10 +81,7 @@ def load_qwen(model_id: str = QWEN_ID, *, revision: str | None = QWEN_REVISION, 
             device_map="auto" if cuda else None,
         )
     except OSError as err:
-        raise FileNotFoundError(
-            f"model: {model_id} (revision {revision}) is not in the local Hugging Face cache. "
-            f"Download it once with network access (`genlab sample autoregressive --model {model_id} "
-            f"--allow-download ...`, about 4.3 GB), or use the lab model (--model lab).") from err
+        raise InputError("model", "model_not_cached", model=model_id, revision=revision) from err
     if not cuda:
         model = model.to("cpu")
     return model.eval(), processor
@@ -104,7 +103,7 @@ def load_text_processor(model_id: str, **kwargs):
     except Exception:  # noqa: BLE001 - no image/video processor here: text only is fine
         pass
     if not getattr(tokenizer, "chat_template", None):
-        raise FileNotFoundError(f"model: {model_id} has no chat template")
+        raise InputError("model", "no_chat_template", model=model_id)
     return tokenizer
 
 
