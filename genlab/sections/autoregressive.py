@@ -72,7 +72,7 @@ def token_view(session, lang: str = "en") -> str:
     return token_html(tokens.pieces, tokens.probabilities, low_label=tr("legend_low"), high_label=tr("legend_high"))
 
 
-def generate(model, prompt, temperature, top_p, top_k, max_new_tokens, repetition_penalty, stop, seed, session=None,
+def generate(model, prompt, temperature, top_p, max_new_tokens, top_k, repetition_penalty, seed, stop="", session=None,
              lang: str = "en", *, every: float = UPDATE_SECONDS):
     """Yield (text so far, statistics, token view, notebook path, session) while the model writes.
 

@@ -31,7 +31,7 @@ def autoregressive(lang: str = "en", model: str = pipeline.LAB):
     c = {"prompt": control(TextRequest, "prompt", lang, value=handlers.model_defaults(model, lang)["prompt"],
                            width="100%")}
     c.update(controls(TextRequest, lang, ["temperature", "top_p", "max_new_tokens", "top_k", "repetition_penalty",
-                                          "stop", "seed"], model=model))
+                                          "seed", "stop"], model=model))
     stream_btn = w.Button(description=tr("generate"), button_style="primary")
     stop_btn = w.Button(description=tr("stop"), button_style="danger")
     text_view, stats, probs_view = w.HTML(WRAPPED.format("")), w.HTML(), w.HTML()

@@ -60,7 +60,7 @@ def render(lang: str) -> None:
                 stop_btn = gr.Button(tr("stop"), variant="stop", elem_id="autoregressive-stop")
         with gr.Column(scale=1):
             c.update(controls(TextRequest, lang, ["temperature", "top_p", "max_new_tokens", "top_k",
-                                                  "repetition_penalty", "stop", "seed"]))
+                                                  "repetition_penalty", "seed", "stop"]))
     output = gr.HTML("", label=tr("output"), show_label=True, container=True, autoscroll=True, max_height=420,
                      min_height=120, html_template=TEXT_TEMPLATE, css_template=TEXT_CSS, elem_id="autoregressive-output")
     with gr.Row():

@@ -85,11 +85,11 @@ class TextRequest(Request):
     prompt: str = param(DEFAULT_PROMPT[LAB]["en"], max_chars=limits.MAX_PROMPT_CHARS, lines=3)
     temperature: float = param(0.8, low=0.0, high=2.0, step=0.05)
     top_p: float = param(0.9, low=0.0, high=1.0, low_open=True, step=0.01)
-    top_k: int = param(0, low=0, high=200)
     max_new_tokens: int = param(300, low=1, high=limits.MAX_NEW_TOKENS, short="-n")
+    top_k: int = param(0, low=0, high=200)
     repetition_penalty: float = param(1.0, low=0.5, high=2.0, step=0.05)
-    stop: str = param("", allow_empty=True, max_chars=100)
     seed: int = param(-1, kind="seed")
+    stop: str = param("", allow_empty=True, max_chars=100)
 
     def sampling_options(self):
         """The request as ``generation.SamplingOptions`` (what ``generate`` draws with)."""
