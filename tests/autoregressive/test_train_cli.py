@@ -63,7 +63,9 @@ def test_cli_sample_streams_and_writes_provenance(trained_dir, tmp_path):
 def test_cli_bad_input_is_a_one_line_error(trained_dir, extra, param):
     result = runner.invoke(app, ["sample", "autoregressive", "--model", str(trained_dir), *extra])
     assert result.exit_code == 2
-    assert f"error: {param}" in result.output
+    from genlab.families.autoregressive.pipeline import TextRequest
+
+    assert f"error: {TextRequest.params()[param].flag}" in result.output  # the CLI names its flag
 
 
 def test_cli_eval_reports_bits_per_character(trained_dir):
