@@ -35,8 +35,8 @@ def option_help(request_cls, name: str) -> str:
     if p.range_text():
         parts.append(f"Allowed: {p.range_text()}.")
     if name in preset_names(request_cls):
-        others = ", ".join(f"{v} for {m}" for m, v in request_cls.PRESETS.items() if name in v)
-        parts.append(f"Default: {p.default}; {others}.")
+        others = ", ".join(f"{v[name]!r} for {m}" for m, v in request_cls.PRESETS.items() if name in v)
+        parts.append(f"Default: {p.default!r}; {others}.")
     return " ".join(parts)
 
 

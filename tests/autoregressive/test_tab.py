@@ -180,3 +180,10 @@ def test_cli_sample_writes_a_notebook_of_the_same_text(trained_dir, tmp_path):
     code = "".join(json.loads(notebook.read_text())["cells"][1]["source"])
     assert "seed=9" in code and "max_new_tokens=20" in code
     assert read_provenance(out)["params"]["max_new_tokens"] == 20
+
+
+def test_cli_help_names_each_presets_own_value():
+    from genlab.cli_options import option_help
+
+    assert "Default: 0.8; 0.7 for Qwen/Qwen3-VL-2B-Instruct." in option_help(TextRequest, "temperature")
+    assert "Default: 300; 64 for Qwen" in option_help(TextRequest, "max_new_tokens")
