@@ -145,6 +145,15 @@ def crop_or_pad(wave: np.ndarray, length: int, multiple: int = 1) -> np.ndarray:
     return np.pad(wave, [(0, 0)] * (wave.ndim - 1) + [(0, target - wave.shape[-1])])
 
 
+def crop_to_hop(wave: np.ndarray, max_length: int, hop: int = 1) -> np.ndarray:
+    """Cut (C, T) to at most ``max_length`` samples, then down to a multiple of ``hop``; never pads,
+    except a clip shorter than one hop, which is zero-padded to one hop (the least a model can take)."""
+    length = (min(wave.shape[-1], max_length) // hop) * hop
+    if length == 0:
+        return crop_or_pad(wave, hop, hop)
+    return np.ascontiguousarray(wave[..., :length])
+
+
 def peak_normalize(wave: np.ndarray, eps: float = 1e-8) -> np.ndarray:
     """Scale so that max |x| = 1; silence (peak < eps) is returned unchanged."""
     peak = float(np.abs(wave).max()) if wave.size else 0.0
@@ -155,11 +164,13 @@ def peak_normalize(wave: np.ndarray, eps: float = 1e-8) -> np.ndarray:
 
 def prepare(wave: np.ndarray, rate: int, *, target_rate: int, channels: int, seconds: float,
             hop: int) -> np.ndarray:
-    """The lecture's pipeline: channels -> resample -> crop/pad to seconds and hop -> peak-normalise."""
+    """The lecture's pipeline: channels -> resample -> cut to at most ``seconds`` and to a multiple
+    of the hop -> peak-normalise. A clip shorter than ``seconds`` keeps its own length (unlike the
+    lecture's, which zero-pads it); only one shorter than a hop is padded, to one hop."""
     seconds = check_number("seconds", seconds, 0.5, 10.0)
     wave = to_channels(wave, channels)
     wave = resample(wave, rate, target_rate)
-    wave = crop_or_pad(wave, int(round(seconds * target_rate)), hop)
+    wave = crop_to_hop(wave, int(round(seconds * target_rate)), hop)
     return peak_normalize(wave)
 
 

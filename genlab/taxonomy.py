@@ -46,6 +46,7 @@ class ToyResult:
     sample_seconds: float
     distance: float                 # sliced Wasserstein distance to held-out data
     scores: dict = field(default_factory=dict)   # mean log p (exact) or ELBO / IWAE (bound), nats
+    score_sems: dict = field(default_factory=dict)   # the standard error of each mean over held-out points
     no_density: str = ""            # the model's own explanation when it has no density
 
 
@@ -90,6 +91,8 @@ def _fit(name: str, x: np.ndarray, data: str, steps: int, seed: int):
     if name == "vae":
         from genlab.families.vae.toy_vae import train_toy_vae
 
+        # a learned mixture prior and a KL warm-up: with N(0, I) the decoder variance takes over
+        # and the samples are a blob over the data (see toy_vae's docstring)
         model = train_toy_vae(x, steps=steps, seed=seed)
 
         def scores(v):
@@ -147,16 +150,18 @@ def _compare_one(name, i, total, x, held_out, data, steps, seed, n_samples, prog
     for attr, declared in (("density", density), ("sampling", sampling)):
         if getattr(model, attr, declared) != declared:
             raise AssertionError(f"{name}: {attr} is {getattr(model, attr)}, not {declared}")
-    scores, reason = {}, ""
+    scores, score_sems, reason = {}, {}, ""
     if score_fn is None:
         try:
             model.log_prob(held_out)
         except NoDensityError as err:
             reason = str(err)
     else:
-        scores = {k: float(np.mean(v)) for k, v in score_fn(held_out).items()}
+        per_point = score_fn(held_out)
+        scores = {k: float(np.mean(v)) for k, v in per_point.items()}
+        score_sems = {k: float(np.std(v, ddof=1) / np.sqrt(len(v))) for k, v in per_point.items()}
     return ToyResult(
         name=name, family=family, kind=kind, density=density, sampling=sampling,
         samples=samples, nfe=DIFFUSION_NFE if nfe is None else nfe, fit_seconds=fit_s,
         sample_seconds=sample_s, distance=sliced_wasserstein(samples, held_out, seed=seed),
-        scores=scores, no_density=reason)
+        scores=scores, score_sems=score_sems, no_density=reason)

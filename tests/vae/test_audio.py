@@ -146,3 +146,17 @@ def test_silence_stays_silence_and_ogg_flac_read():
         wave, sr = read_audio(wav_bytes(data, 16000, fmt=fmt))
         assert sr == 16000 and wave.shape[1] == 8000
     assert resample(wave, 16000, 8000).shape == (1, 4000)
+
+
+def test_a_clip_shorter_than_the_seconds_keeps_its_own_length():
+    """Not zero-padded to ``seconds`` (the lecture's behaviour): cut down to the hop only."""
+    from genlab.audio import crop_to_hop
+
+    data = 0.5 * np.sin(np.arange(4800) / 3.0).astype(np.float32)   # 0.3 s at 16 kHz
+    out = prepare(data[None], 16000, target_rate=16000, channels=1, seconds=2.0, hop=256)
+    assert out.shape == (1, 4608)                                   # 18 hops, no padding
+    np.testing.assert_allclose(out[0], data[:4608] / np.abs(data[:4608]).max(), rtol=1e-6)
+    assert prepare(data[None], 16000, target_rate=16000, channels=1, seconds=0.5, hop=256).shape == (1, 4608)
+    long = np.ones((1, 40000), np.float32)
+    assert prepare(long, 16000, target_rate=16000, channels=1, seconds=2.0, hop=256).shape == (1, 32000)
+    assert crop_to_hop(np.ones((1, 100), np.float32), 1000, 256).shape == (1, 256)  # under a hop: padded to one

@@ -81,7 +81,8 @@ def compare(data: str, steps: int, n_train: int, seed: int, lang: str = "en", pr
     fig = taxonomy_panels(shown, results, labels=labels)
     rows = []
     for r in results:
-        score = "; ".join(f"{k} = {v:.3f}" for k, v in r.scores.items()) or "—"
+        score = "; ".join(f"{k} = {v:.3f} ± {r.score_sems.get(k, float('nan')):.3f}"
+                          for k, v in r.scores.items()) or "—"
         rows.append([r.family, tr(r.kind), tr(r.density), score, round(r.distance, 4), r.nfe,
                      round(r.fit_seconds, 2), round(r.sample_seconds, 3)])
     reasons = [tr("no_density", reason=r.no_density) for r in results if r.no_density]

@@ -65,6 +65,7 @@ STRINGS = {
         "kl_lecture": "the same as the lecture's code prints it (no 0.5, = 2 × KL)",
         "prior_info": "Prior sample: z ~ N(0, I) of shape {shape}, seed {seed}, {seconds:.2f} s at {rate} Hz.",
         "silent": "The input is silent: the reconstruction is of silence.",
+        "shorter": "The clip is {clip:.2f} s, shorter than the {asked:g} s asked for: it keeps its own length (no padding).",
         "random_source": "random shipped clip {name}",
         "hist_mu": "mu histogram", "hist_sigma": "sigma histogram",
         "wave_title": "Original vs reconstruction (first channel)",
@@ -115,6 +116,7 @@ STRINGS = {
         "kl_lecture": "то же, как печатает код лекции (без 0,5, = 2 × KL)",
         "prior_info": "Сэмпл из априорного: z ~ N(0, I) формы {shape}, сид {seed}, {seconds:.2f} с при {rate} Гц.",
         "silent": "Вход — тишина: восстановлена тишина.",
+        "shorter": "Клип длится {clip:.2f} с — короче запрошенных {asked:g} с: он сохраняет свою длину (без дополнения нулями).",
         "random_source": "случайный клип из поставки {name}",
         "hist_mu": "гистограмма mu", "hist_sigma": "гистограмма sigma",
         "wave_title": "Оригинал и восстановление (первый канал)",
@@ -168,6 +170,8 @@ def reconstruct(audio, model: str = "lab", seconds=2.5, latent: str = "mean", se
              f"- {tr('kl_lecture')}: {result.kl_lecture:.3f}"]
     if result.params.get("note"):
         lines.append(f"- {tr('silent')}")
+    if result.shorter_than_requested:
+        lines.append(f"- {tr('shorter', clip=result.params['seconds'], asked=seconds)}")
     return (str(orig), str(recon), "\n".join(lines),
             figures.waveforms(result.original, result.reconstruction, result.sample_rate, title=tr("wave_title")),
             figures.mu_sigma_histograms(result.mu, result.sigma, titles=(tr("hist_mu"), tr("hist_sigma"))),

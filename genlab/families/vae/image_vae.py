@@ -44,8 +44,10 @@ class DigitVAE(LabModule):
         """z (B, latent_dim) -> pixel means (B, 1, 28, 28) in [0, 1]."""
         return torch.sigmoid(self.decode_logits(z))
 
-    def elbo(self, x, *, condition=None, n_samples: int = 1, seed: int | None = 0, generator=None):
-        """E_q[log p(x|z)] - KL(q || N(0, I)) in nats per image, shape (B,)."""
+    def elbo(self, x, *, condition=None, n_samples: int = 1, seed: int | None = 0, generator=None,
+             kl_weight: float = 1.0):
+        """E_q[log p(x|z)] - KL(q || N(0, I)) in nats per image, shape (B,) (``kl_weight`` != 1: a
+        training objective, not the bound)."""
         x = torch.as_tensor(x, dtype=torch.float32)
         gen = generator if generator is not None else torch_generator(seed)
         mu, sigma = self.encode(x)
@@ -55,7 +57,7 @@ class DigitVAE(LabModule):
             log_lik = log_lik - F.binary_cross_entropy_with_logits(
                 self.decode_logits(z), x, reduction="none").flatten(1).sum(1)
         kl = 0.5 * (mu.pow(2) + sigma.pow(2) - 2 * sigma.log() - 1).sum(-1)
-        return log_lik / n_samples - kl
+        return log_lik / n_samples - kl_weight * kl
 
     @torch.no_grad()
     def sample(self, n, *, condition=None, seed=None, **options):
@@ -93,10 +95,11 @@ def encode_means(model: DigitVAE, images) -> np.ndarray:
 
 
 def train_digit_vae(out, *, steps: int = 3000, seed: int = 0, batch_size: int = 128, lr: float = 1e-3,
-                    threads: int = 1, progress: bool = True) -> DigitVAE:
-    """Train on the 4,500 training digits of ``genlab.data.digits.load_mnist``; save to ``out``."""
+                    threads: int = 1, progress: bool = True, resume: bool = False,
+                    budget_minutes: float = 0.0) -> DigitVAE:
+    """Train on the 4,500 training digits of ``genlab.data.digits.load_mnist``; checkpoint in and
+    save to ``out`` (``resume`` continues a stopped run exactly)."""
     import json
-    import time
     from pathlib import Path
 
     from genlab.data.digits import load_mnist
@@ -107,15 +110,14 @@ def train_digit_vae(out, *, steps: int = 3000, seed: int = 0, batch_size: int = 
     images, _ = load_mnist("train")
     x_all = torch.as_tensor(images, dtype=torch.float32)
     model = DigitVAE()
-    t0 = time.process_time()
-    maximise_elbo(model, x_all, steps=steps, batch_size=batch_size, lr=lr, seed=seed,
-                  progress=progress, desc="vae-digits")
+    maximise_elbo(model, x_all, steps=steps, batch_size=batch_size, lr=lr, seed=seed, progress=progress,
+                  desc="vae-digits", checkpoint=out, resume=resume, budget_minutes=budget_minutes)
     if out is not None:
         out = Path(out)
-        model.save_lab(out, dtype=torch.float16)
+        model.save_lab(out)
         (out / "train_state.json").write_text(json.dumps(
-            {"steps": steps, "seed": seed, "batch_size": batch_size, "lr": lr,
-             "train_cpu_seconds": round(time.process_time() - t0, 1)}, indent=2))
+            {"steps": model.fit_info_["steps"], "seed": seed, "batch_size": batch_size, "lr": lr,
+             "train_cpu_seconds": model.fit_info_["cpu_seconds"]}, indent=2))
     return model
 
 

@@ -55,10 +55,19 @@ class AudioResult:
         """The lecture's / EAR_VAE's printed number: the same reduction WITHOUT the 0.5 (twice the KL)."""
         return 2.0 * self.kl_per_frame
 
+    @property
+    def shorter_than_requested(self) -> bool:
+        """True when the clip was shorter than the seconds asked for (it keeps its own length)."""
+        requested = self.params.get("seconds_requested")
+        return requested is not None and self.reconstruction.shape[-1] + self.hop <= requested * self.sample_rate
+
     def summary(self) -> dict:
+        seconds = round(self.reconstruction.shape[-1] / self.sample_rate, 3)
         out = {"kind": self.kind, "model": self.model, "sample_rate": self.sample_rate,
-               "seconds": round(self.reconstruction.shape[-1] / self.sample_rate, 3),
-               "latent_shape": list(self.z.shape), "seed": self.seed}
+               "seconds": seconds, "latent_shape": list(self.z.shape), "seed": self.seed}
+        if self.shorter_than_requested:
+            out["length_note"] = (f"the clip ({seconds:g} s) is shorter than the {self.params['seconds_requested']:g} s "
+                           "asked for: it is reconstructed at its own length, not padded")
         if self.mu is not None:
             out.update(latent_mode=self.latent_mode, kl_per_dim=round(self.kl_per_dim, 5),
                        kl_per_frame=round(self.kl_per_frame, 4), kl_lecture_formula=round(self.kl_lecture, 4),
@@ -135,7 +144,8 @@ def random_clip(seed: int | None = None) -> Path:
 
 # ---- the demo ------------------------------------------------------------------------------------
 def load_clip(model, source, seconds: float, *, param: str = "audio") -> np.ndarray:
-    """Read and prepare a clip for ``model``: (C, T) at its rate, T = seconds (rounded to the hop)."""
+    """Read and prepare a clip for ``model``: (C, T) at its rate, T = the clip's own length capped at
+    ``seconds``, rounded down to the hop (a shorter clip is not padded)."""
     from genlab.audio import prepare, read_audio
 
     seconds = check_number("seconds", seconds, 0.5, 10.0)
@@ -156,6 +166,7 @@ def reconstruct(model, source, *, seconds: float = 2.5, latent: str = "mean", se
     seed = resolve_seed(check_seed("seed", seed))
     x = load_clip(model, source, seconds)
     note = "silent input: the reconstruction is of silence" if is_silent(x) else ""
+    used = x.shape[-1] / model.sample_rate
     with torch.no_grad():
         mu, sigma = model.encode(torch.from_numpy(x)[None])
         z = mu if latent == "mean" else mu + sigma * torch.randn(mu.shape, generator=torch_generator(seed))
@@ -164,7 +175,8 @@ def reconstruct(model, source, *, seconds: float = 2.5, latent: str = "mean", se
                        peak_normalize(y), z[0].numpy(), original=x, mu=mu[0].numpy(), sigma=sigma[0].numpy(),
                        latent_mode=latent, seed=seed if latent == "sample" else None,
                        source=source_name or (Path(source).name if isinstance(source, (str, Path)) else "upload"),
-                       params={"seconds": seconds, "latent": latent, "note": note})
+                       params={"seconds": round(used, 4), "seconds_requested": seconds, "latent": latent,
+                               "note": note})
 
 
 def decode_prior(model, *, seconds: float = 2.5, seed: int | None = -1) -> AudioResult:
@@ -193,6 +205,8 @@ def interpolate(model, source_a, source_b, *, seconds: float = 2.0, steps: int =
     steps = check_int("steps", steps, 2, 11)
     a = load_clip(model, source_a, seconds, param="clip A")
     b = load_clip(model, source_b, seconds, param="clip B")
+    length = min(a.shape[-1], b.shape[-1])  # each keeps its own length: meet at the shorter one
+    a, b = a[..., :length], b[..., :length]
     with torch.no_grad():
         mu_a, _ = model.encode(torch.from_numpy(a)[None])
         mu_b, _ = model.encode(torch.from_numpy(b)[None])
