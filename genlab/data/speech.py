@@ -127,10 +127,15 @@ def synthesize(text: str, *, voice: str = "en-us", speed: int = 160, pitch: int 
 
 def synthesize_festival(text: str, *, voice: str, sample_rate: int = SAMPLE_RATE) -> np.ndarray:
     """Speak ``text`` with a Festival voice (``text2wave``); (T,) float32 at ``sample_rate``."""
+    import tempfile
+
     check_choice("voice", voice, FESTIVAL_VOICES)
-    cmd = ["text2wave", "-eval", f"(voice_{voice})", "-o", "/dev/stdout"]
-    out = subprocess.run(cmd, input=text.encode(), capture_output=True, check=True, timeout=60).stdout
-    return _wav_bytes_to_mono(out, sample_rate)
+    # text2wave seeks in its output file to write the header: it writes nothing to a pipe
+    with tempfile.TemporaryDirectory(prefix="genlab-festival-") as tmp:
+        out = Path(tmp) / "speech.wav"
+        cmd = ["text2wave", "-eval", f"(voice_{voice})", "-o", str(out)]
+        subprocess.run(cmd, input=text.encode(), capture_output=True, check=True, timeout=60)
+        return _wav_bytes_to_mono(out.read_bytes(), sample_rate)
 
 
 def synthesize_flite(text: str, *, voice: str, sample_rate: int = SAMPLE_RATE) -> np.ndarray:

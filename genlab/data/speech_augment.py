@@ -65,14 +65,16 @@ def band_limit(x: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     return x.astype(np.float32)
 
 
-def room_impulse_response(rng: np.random.Generator) -> np.ndarray:
-    """A synthetic room: a unit direct path, then decaying Gaussian noise (Schroeder's model)."""
-    rt60 = float(rng.uniform(0.15, 0.9))
+def room_impulse_response(rng: np.random.Generator, rt60: float | None = None,
+                          drr_db: float | None = None) -> np.ndarray:
+    """A synthetic room: a unit direct path, then decaying Gaussian noise (Schroeder's model) whose
+    energy falls by 60 dB in ``rt60`` seconds, ``drr_db`` below the direct path (random if None)."""
+    rt60 = float(rng.uniform(0.15, 0.9)) if rt60 is None else rt60
     n = int(rt60 * SAMPLE_RATE)
     t = np.arange(n) / SAMPLE_RATE
-    tail = rng.standard_normal(n) * np.exp(-6.908 * t / rt60)   # -60 dB at t = rt60
+    tail = rng.standard_normal(n) * np.exp(-6.908 * t / rt60)   # amplitude e^-6.9 = -60 dB at t = rt60
     tail[: int(rng.uniform(0.003, 0.02) * SAMPLE_RATE)] = 0.0    # pre-delay before reflections
-    drr_db = float(rng.uniform(-3, 15))
+    drr_db = float(rng.uniform(-3, 15)) if drr_db is None else drr_db
     tail *= np.sqrt(10 ** (-drr_db / 10) / max(np.sum(tail ** 2), 1e-12))
     tail[0] = 1.0
     return tail
@@ -93,8 +95,8 @@ def coloured_noise(n: int, alpha: float, rng: np.random.Generator) -> np.ndarray
     return (noise / (np.sqrt(np.mean(noise ** 2)) + 1e-12)).astype(np.float32)
 
 
-def add_noise(x: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    snr_db = float(rng.uniform(5, 40))
+def add_noise(x: np.ndarray, rng: np.random.Generator, snr_db: float | None = None) -> np.ndarray:
+    snr_db = float(rng.uniform(5, 40)) if snr_db is None else snr_db
     rms = float(np.sqrt(np.mean(x ** 2)))
     return x + coloured_noise(len(x), float(rng.uniform(0, 2)), rng) * rms * 10 ** (-snr_db / 20)
 

@@ -155,11 +155,12 @@ def test_monte_carlo_kl_agrees_with_the_closed_form():
         ToyVAE(linear=True, prior_components=2)
 
 
-@pytest.mark.parametrize("data, limit", [("moons", 0.06), ("eight_gaussians", 0.12), ("rings", 0.08),
-                                         ("checkerboard", 0.1), ("spiral", 0.08)])
+@pytest.mark.parametrize("data, limit", [("moons", 0.08), ("eight_gaussians", 0.12), ("rings", 0.075),
+                                         ("checkerboard", 0.09), ("spiral", 0.1)])
 def test_shipped_toy_vaes_sample_close_to_the_data(data, limit):
-    """The shipped models' samples, by the taxonomy table's sliced Wasserstein distance (the
-    N(0, I)-prior VAEs they replace scored 0.14 on moons and 0.27 on eight Gaussians)."""
+    """The shipped models' samples, by the taxonomy table's sliced Wasserstein distance: measured
+    0.059 / 0.090 / 0.054 / 0.069 / 0.071; the N(0, I)-prior VAEs they replace scored 0.125 / 0.284 /
+    0.092 / 0.112 / 0.148 on the same draws."""
     from genlab.data.toy2d import load_toy
     from genlab.families.vae.toy_vae import bounds_table, load_toy_vae
     from genlab.taxonomy import sliced_wasserstein
