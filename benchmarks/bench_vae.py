@@ -111,7 +111,7 @@ def toy_prior_figure(path="benchmarks/vae_toy_prior.png", steps=1500):
         x = load_toy(data, 2000, seed=0)
         panels = [("data (held out)", load_toy(data, 1000, seed=1), None)]
         for title, kwargs in (("VAE, p(z) = N(0, I)", dict(hidden=64, prior_components=0, kl_warmup=0.0)),
-                              ("VAE, learned mixture p(z) + KL warm-up", {})):
+                              ("VAE, mixture p(z), KL warm-up", {})):
             vae = train_toy_vae(x, steps=steps, seed=0, **kwargs)
             with torch.no_grad():
                 _, log_std = vae.p_x(vae._sample_prior(1000, torch.Generator().manual_seed(0)))
