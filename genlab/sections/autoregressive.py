@@ -54,11 +54,11 @@ def _stats(tr: Translator, result) -> str:
               stopped=tr(f"stopped_{result.stopped_by.replace(' ', '_')}"))
 
 
-def _notebook(result, lang: str) -> str:
+def _notebook(result, stem: str, lang: str) -> str:
+    """A notebook that makes ``result`` again, with its provenance."""
     from genlab.notebook import save_notebook
 
-    path = output_path(f"autoregressive-seed{result.request.seed}.ipynb")
-    return str(save_notebook(result.request, path, provenance=result.provenance, lang=lang))
+    return str(save_notebook(result.request, output_path(f"{stem}.ipynb"), provenance=result.provenance, lang=lang))
 
 
 def token_view(session, lang: str = "en") -> str:
@@ -97,7 +97,7 @@ def generate(model, prompt, temperature, top_p, max_new_tokens, top_k, repetitio
             yield text, "", "", None, session
     result = item
     session["tokens"] = result.tokens
-    yield result.text, _stats(tr, result), token_view(session, lang), _notebook(result, lang), session
+    yield result.text, _stats(tr, result), token_view(session, lang), _notebook(result, f"autoregressive-seed{request.seed}", lang), session
 
 
 def stop(session) -> None:
@@ -121,13 +121,9 @@ def alternatives(session, position, lang: str = "en"):
 
 def score_statements(model, true_statement, false_statement, lang: str = "en"):
     """(rows [statement, log p, bits per character, tokens], notebook path) for a true and a false statement."""
-    from genlab.notebook import save_notebook
-
     check_choice("model", model, pipeline.MODELS)
     result = pipeline.compare_statements(StatementsRequest(model=model, true_statement=true_statement,
                                                            false_statement=false_statement))
     rows = [[s.text, round(s.log_prob, 3), round(s.bits_per_char, 4), s.n_tokens] for s in result.statements]
-    notebook = save_notebook(result.request, output_path("autoregressive-statements.ipynb"),
-                             provenance=result.provenance, lang=lang)
-    return rows, str(notebook)
+    return rows, _notebook(result, "autoregressive-statements", lang)
 
