@@ -13,14 +13,16 @@ seconds after a ``--ramp`` during which they arrive:
 
 Each user is a ``gradio_client.Client`` (its own session, heartbeat and downloads, as a browser
 tab). Reported: connect time and sessions that could not connect, per-action count / p50 / p95 /
-max latency, errors and queue refusals, throughput over the steady window, the server's memory
+max latency, errors and queue refusals, throughput (actions completed per second from the first
+user's arrival to the last completion), the server's memory
 (RSS: after start, after warm-up, peak, and after the users left and the session TTL passed),
 the files it kept on disk, and its ``/healthz`` answer at the end. Bounded: every user stops
 issuing actions at the end of the window, in-flight ones get ``--drain`` seconds.
 
     python benchmarks/bench_load.py [--mixed 50] [--light 100] [--duration 60] [--ramp 20]
         [--replicas 1] [--limit NAME=VALUE ...] [--json] [--out FILE]
-    python benchmarks/bench_load.py --tree /path/to/other/checkout   # same load on another tree
+    python benchmarks/bench_load.py --reference      # the same load on the queue as it was before
+    python benchmarks/bench_load.py --costs          # what each action costs the server, alone
 """
 
 from __future__ import annotations
@@ -47,7 +49,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 # The server's TTLs for the run: short, so that the bench sees memory come back within minutes.
-RUN_LIMITS = ("closed_seconds=10", "sweep_seconds=5", "file_seconds=30")
+RUN_LIMITS = ("closed_seconds=10", "sweep_seconds=5", "file_seconds=180")
 
 
 # ---------------------------------------------------------------- what users do
@@ -97,6 +99,13 @@ def action_args(name: str, rng: random.Random):
     }[name]
 
 
+# What pressing the button costs when a student changes nothing (the load uses smaller settings).
+AT_TAB_DEFAULTS = {
+    "taxonomy_compare": ("eight_gaussians", 1500, 2000, 0),
+    "gan_train_toy": ("eight_gaussians", 1500, 0),
+    "autoregressive_generate": ("lab", "ROMEO:\n", 0.8, 0.9, 300, 0, 1.0, 0),
+}
+
 MIXED = ("autoregressive_generate", "diffusion_generate", "gan_generate", "vae_reconstruct",
          "discriminative_recompute", "gan_train_toy", "probability_surface", "ethics_bias",
          "taxonomy_compare", "ethics_verify")
@@ -127,14 +136,14 @@ class Run:
             self.records.append(record)
 
 
-def call(client, name: str, rng: random.Random) -> Record:
+def call(client, name: str, rng: random.Random, args=None) -> Record:
     from gradio_client.exceptions import AppError
     from gradio_client.utils import QueueError
 
     start = time.perf_counter()
     first = None
     try:
-        job = client.submit(*action_args(name, rng), api_name=f"/{name}")
+        job = client.submit(*(args or action_args(name, rng)), api_name=f"/{name}")
         if name in STREAMING:
             for _ in job:
                 if first is None:
@@ -229,24 +238,39 @@ class MemorySampler(threading.Thread):
         return max((mb for t, mb in self.samples if t >= since), default=0.0)
 
 
+# The queue as genlab configured it before the class-server work, for a side-by-side reference:
+# every event its own group of 4 slots (Gradio's 40 workers in all), no max_size, sessions kept
+# until 10,000 newer ones push them out, no cleanup, torch's default threads (one per core).
+REFERENCE_SERVER = """
+import sys
+from genlab.app import serve, serving
+serving.configure_queue = lambda blocks, queue: blocks.queue(default_concurrency_limit=4)
+from genlab.limits import queue_limits
+import os, torch
+serve(port=int(sys.argv[1]), lang=sys.argv[2], queue=queue_limits(
+    [f"torch_threads={os.cpu_count()}", "idle_seconds=1e9", "closed_seconds=1e9",
+     "file_seconds=1e9"]))
+"""
+
+
 @contextlib.contextmanager
-def server(replicas: int, limits, tree: Path, lang: str, log_dir: Path):
-    """Yield (url, replica base urls); ``tree`` is the checkout whose genlab serves."""
+def server(replicas: int, limits, lang: str, log_dir: Path, reference: bool = False):
+    """Start the server on a free port: yield (url, replica base urls, process)."""
     port = free_port()
-    env = {**os.environ, "PYTHONPATH": str(tree), "GRADIO_ANALYTICS_ENABLED": "False",
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "GRADIO_ANALYTICS_ENABLED": "False",
            "PYTHONUNBUFFERED": "1"}
     limit_args = [a for item in limits for a in ("--limit", item)]
-    if replicas > 1:
-        # through a separate process, as a teacher runs it: `genlab serve --replicas N`
-        cmd = [sys.executable, "-m", "genlab.cli", "serve", "--port", str(port), "--lang", lang,
-               "--replicas", str(replicas), *limit_args]
+    serve = [sys.executable, "-m", "genlab.cli", "serve", "--port", str(port), "--lang", lang]
+    replica_urls = [f"http://127.0.0.1:{port}"]
+    if reference:
+        cmd = [sys.executable, "-c", REFERENCE_SERVER, str(port), lang]
+    elif replicas > 1:  # a separate process, as a teacher runs it: `genlab serve --replicas N`
+        cmd = [*serve, "--replicas", str(replicas), *limit_args]
         replica_urls = [f"http://127.0.0.1:{port + 1 + i}" for i in range(replicas)]
     else:
-        cmd = [sys.executable, "-m", "genlab.cli", "serve", "--port", str(port), "--lang", lang,
-               *limit_args]
-        replica_urls = [f"http://127.0.0.1:{port}"]
+        cmd = [*serve, *limit_args]
     log = open(log_dir / f"server-{port}.log", "w")
-    proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env, cwd=tree)
+    proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env, cwd=ROOT)
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 600
@@ -283,34 +307,22 @@ def replica_pids(replica_urls, proc) -> list[int]:
     return sorted(set(pids))
 
 
-def disk_usage(ports, since: float) -> dict:
-    """Files the servers keep: their scratch folders (genlab-serve-PORT-*), or, for a server that
-    has none (a reference tree), genlab's output folders and Gradio's cache in the temp folder
-    written since ``since``."""
-    tmp = Path(tempfile.gettempdir())
-    folders = [f for p in ports for f in tmp.glob(f"genlab-serve-{p}-*")]
-    newer = 0.0
-    if not folders:
-        folders = [f for f in tmp.glob("genlab-*-*") if f.name.split("-")[1] in
-                   ("gan", "diffusion", "vae", "ethics")] + [tmp / "gradio"]
-        newer = since
-    files = size = 0
-    dirs = set()
-    for folder in folders:
+def disk_usage(ports) -> dict:
+    """Files the servers keep in their scratch folders (genlab-serve-PORT-*)."""
+    paths, size = [], 0
+    for folder in (f for p in ports for f in Path(tempfile.gettempdir()).glob(f"genlab-serve-{p}-*")):
         for root, _, names in os.walk(folder):
             for n in names:
                 with contextlib.suppress(OSError):
-                    st = (Path(root) / n).lstat()
-                    if st.st_mtime >= newer:
-                        size += st.st_size
-                        files += 1
-                        dirs.add(root)
-    return {"files": files, "folders": len(dirs), "mb": round(size / 2**20, 1)}
+                    size += (Path(root) / n).lstat().st_size
+                    paths.append(str((Path(root) / n).relative_to(folder)))
+    return {"files": len(paths), "folders": len({str(Path(p).parent) for p in paths}),
+            "mb": round(size / 2**20, 1), "examples": sorted(paths)[:6]}
 
 
 # ---------------------------------------------------------------- the run
 
-def percentile_table(records, window):
+def percentile_table(records, span: float):
     rows = {}
     for name in sorted({r.action for r in records}):
         rs = [r for r in records if r.action == name]
@@ -324,8 +336,7 @@ def percentile_table(records, window):
             "p95_s": round(float(np.percentile(ok, 95)), 3) if ok.size else None,
             "max_s": round(float(ok.max()), 3) if ok.size else None,
             "first_update_p50_s": round(float(np.percentile(first, 50)), 3) if first else None,
-            "in_window_per_s": round(sum(1 for r in rs if r.ok and window[0] <= r.start + r.seconds
-                                         <= window[1]) / (window[1] - window[0]), 3),
+            "per_s": round(ok.size / span, 3),
         }
     return rows
 
@@ -340,30 +351,30 @@ def machine_load() -> dict:
 
 
 def run_load(args) -> dict:
-    tree = Path(args.tree).resolve()
-    limits = [] if args.tree_has_no_limits else [*RUN_LIMITS, *args.limit]
+    limits = [*RUN_LIMITS, *args.limit]
+    mixed_actions, light_actions = args.mixed_actions.split(","), args.light_actions.split(",")
     log_dir = Path(args.log_dir)
     log_dir.mkdir(parents=True, exist_ok=True)
     downloads = Path(tempfile.mkdtemp(prefix="genlab-bench-load-"))
-    t_start = time.time()
     result = {"benchmark": "load", "replicas": args.replicas, "mixed_users": args.mixed,
               "light_users": args.light, "duration_s": args.duration, "ramp_s": args.ramp,
               "think_s": {"mixed": args.think_mixed, "light": args.think_light},
-              "limits": limits, "tree": str(tree), "load_before": machine_load()}
+              "limits": "reference (the queue before)" if args.reference else limits,
+              "load_before": machine_load()}
     try:
-        with server(args.replicas, limits, tree, args.lang, log_dir) as (url, replica_urls, proc):
+        with server(args.replicas, limits, args.lang, log_dir, args.reference) as (url, replica_urls, proc):
             pids = replica_pids(replica_urls, proc)
             ports = [int(b.rsplit(":", 1)[1]) for b in replica_urls]
             sampler = MemorySampler(pids)
             sampler.start()
             time.sleep(1)
             result["rss_start_mb"] = round(sampler.now(), 1)
-            result["disk_start"] = disk_usage(ports, t_start)
+            result["disk_start"] = disk_usage(ports)
             page = f"{url}/{args.lang}/"
             warm = Run()
             for i, base in enumerate(replica_urls):  # warm each replica directly
                 client = connect(f"{base}/{args.lang}/", warm, downloads)
-                for name in MIXED + LIGHT if client else ():
+                for name in mixed_actions + light_actions if client and args.warmup else ():
                     warm.add(call(client, name, random.Random(i)))
                 if client:
                     client.close()
@@ -374,6 +385,7 @@ def run_load(args) -> dict:
 
             run = Run()
             clients: list = []
+            cpu0 = ([cpu_seconds(p) for p in pids], time.process_time())
             t0 = time.perf_counter()
             t_stop = t0 + args.ramp + args.duration
             rng = random.Random(0)
@@ -381,7 +393,7 @@ def run_load(args) -> dict:
             for k in range(args.mixed + args.light):
                 mixed = k < args.mixed
                 th = threading.Thread(target=user, daemon=True, args=(
-                    page, MIXED if mixed else LIGHT, mixed,
+                    page, mixed_actions if mixed else light_actions, mixed,
                     args.think_mixed if mixed else args.think_light, run,
                     t0 + rng.uniform(0, args.ramp), t_stop, 1000 + k, downloads, clients))
                 th.start()
@@ -392,9 +404,13 @@ def run_load(args) -> dict:
                 th.join(timeout=max(1.0, t_stop + args.drain - time.perf_counter()))
             result["unfinished_users"] = sum(th.is_alive() for th in threads)
             t_end = time.perf_counter()
+            # cores each side used on average while the users were there (of os.cpu_count())
+            result["cores_used"] = {
+                "server": round(sum(cpu_seconds(p) - c for p, c in zip(pids, cpu0[0])) / (t_end - t0), 2),
+                "load_generator": round((time.process_time() - cpu0[1]) / (t_end - t0), 2)}
             result["rss_peak_mb"] = round(sampler.peak(t0), 1)
             result["sessions_at_end"] = _sessions(replica_urls)
-            result["disk_at_end"] = disk_usage(ports, t_start)
+            result["disk_at_end"] = disk_usage(ports)
             for c in clients:
                 with contextlib.suppress(Exception):
                     c.close()
@@ -402,40 +418,76 @@ def run_load(args) -> dict:
             deadline = time.perf_counter() + args.settle
             while time.perf_counter() < deadline and (
                     sum(_sessions(replica_urls).values())
-                    or disk_usage(ports, t_start)["files"] > result["disk_start"]["files"]):
+                    or disk_usage(ports)["files"] > result["disk_start"]["files"]):
                 time.sleep(2)
             result["settle_s"] = round(time.perf_counter() - t_end, 1)
             time.sleep(5)
             result["sessions_after"] = _sessions(replica_urls)
             result["rss_final_mb"] = round(sampler.now(), 1)
-            result["disk_after"] = disk_usage(ports, t_start)
-            result["healthz"] = get_json(f"{url}/healthz")["status"] if not args.tree_has_no_limits \
-                else "n/a"
+            result["disk_after"] = disk_usage(ports)
+            result["healthz"] = get_json(f"{url}/healthz")["status"]
             sampler.stop.set()
 
-            window = (t0 + args.ramp, t_stop)
             records = run.records
+            span = max((r.start + r.seconds for r in records if r.ok), default=t0 + 1) - t0
+            result["span_s"] = round(span, 1)
             result["connect"] = {
                 "sessions": len(run.connect_seconds) + len(run.connect_failures),
                 "failed": len(run.connect_failures), "failures": run.connect_failures[:5],
                 "p50_s": round(float(np.percentile(run.connect_seconds, 50)), 3) if run.connect_seconds else None,
                 "p95_s": round(float(np.percentile(run.connect_seconds, 95)), 3) if run.connect_seconds else None,
                 "over_5s": sum(1 for s in run.connect_seconds if s > 5)}
-            result["actions"] = percentile_table(records, window)
+            result["actions"] = percentile_table(records, span)
             result["errors"] = sum(1 for r in records if not r.ok and not r.refused)
             result["refused"] = sum(1 for r in records if r.refused)
             result["error_examples"] = sorted({f"{r.action}: {r.error[:200]}" for r in records
                                                if not r.ok})[:8]
-            done = [r for r in records if r.ok and window[0] <= r.start + r.seconds <= window[1]]
+            done = [r for r in records if r.ok]
             result["throughput_per_s"] = {
-                "all": round(len(done) / args.duration, 3),
-                "mixed": round(sum(r.action in MIXED for r in done) / args.duration, 3),
-                "light": round(sum(r.action in LIGHT for r in done) / args.duration, 3)}
-            light_ok = np.array([r.seconds for r in records if r.ok and r.action in LIGHT])
+                "all": round(len(done) / span, 3),
+                "mixed": round(sum(r.action in mixed_actions for r in done) / span, 3),
+                "light": round(sum(r.action in light_actions for r in done) / span, 3)}
+            light_ok = np.array([r.seconds for r in records if r.ok and r.action in light_actions])
             result["light_p95_s"] = round(float(np.percentile(light_ok, 95)), 3) if light_ok.size else None
     finally:
         shutil.rmtree(downloads, ignore_errors=True)
     return result
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process, all its threads (torch's included)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def run_costs(args) -> dict:
+    """Each action alone on an idle server: the server's CPU seconds and the wall time per call
+    (median of ``--repeat`` after one warm-up call), at the load's settings and, for the
+    training and text actions, at the tab's defaults too."""
+    downloads = Path(tempfile.mkdtemp(prefix="genlab-bench-costs-"))
+    plan = [(name, name, None) for name in (*MIXED, *LIGHT)]
+    plan += [(f"{name} (tab defaults)", name, a) for name, a in AT_TAB_DEFAULTS.items()]
+    rows = {}
+    try:
+        with server(1, [*RUN_LIMITS, *args.limit], args.lang, Path(args.log_dir)) as (url, urls, proc):
+            pid = replica_pids(urls, proc)[0]
+            client = connect(f"{url}/{args.lang}/", Run(), downloads)
+            for label, name, fixed in plan:
+                rng = random.Random(0)
+                call(client, name, rng, fixed)
+                cpu, wall, ok = [], [], True
+                for _ in range(args.repeat):
+                    c0, t0 = cpu_seconds(pid), time.perf_counter()
+                    ok &= call(client, name, rng, fixed).ok
+                    wall.append(time.perf_counter() - t0)
+                    cpu.append(cpu_seconds(pid) - c0)
+                rows[label] = {"cpu_s": round(float(np.median(cpu)), 3),
+                               "wall_s": round(float(np.median(wall)), 3), "ok": ok}
+            client.close()
+    finally:
+        shutil.rmtree(downloads, ignore_errors=True)
+    return {"benchmark": "load-costs", "repeat": args.repeat, "costs": rows,
+            "load": machine_load()}
 
 
 def _sessions(replica_urls) -> dict:
@@ -457,17 +509,18 @@ def markdown(r: dict) -> str:
     for name, a in r["actions"].items():
         kind = "light" if name in LIGHT else "mixed"
         lines.append(f"| {name} ({kind}) | {a['n']} | {a['errors']} | {a['refused']} | {a['p50_s']} | "
-                     f"{a['p95_s']} | {a['max_s']} | {a['in_window_per_s']} |")
+                     f"{a['p95_s']} | {a['max_s']} | {a['per_s']} |")
     c = r["connect"]
     lines += ["", f"Sessions: {c['sessions']}, could not connect: {c['failed']}, connect p50 {c['p50_s']} s, "
               f"p95 {c['p95_s']} s, over 5 s: {c['over_5s']}. Errors: {r['errors']}, refused: {r['refused']}. "
               f"Light p95: {r['light_p95_s']} s.",
-              f"Throughput (completed per second in the window): {r['throughput_per_s']}.",
+              f"Throughput (completed per second over {r['span_s']} s): {r['throughput_per_s']}.",
               f"Server RSS: start {r['rss_start_mb']} MB, warm {r['rss_warm_mb']} MB, peak {r['rss_peak_mb']} MB, "
               f"final {r['rss_final_mb']} MB ({r['settle_s']} s after the users left; sessions "
               f"{r['sessions_at_end']} -> {r['sessions_after']}). Disk: {r['disk_start']} at start, "
               f"{r['disk_at_end']} when the users left, {r['disk_after']} after. "
               f"/healthz: {r['healthz']}.",
+              f"Cores used on average over the run: {r['cores_used']}.",
               f"Machine: before {r['load_before']}, during {r['load_during']}."]
     return "\n".join(lines)
 
@@ -479,24 +532,32 @@ def main(argv=None):
     parser.add_argument("--duration", type=float, default=60.0)
     parser.add_argument("--ramp", type=float, default=20.0)
     parser.add_argument("--drain", type=float, default=300.0)
-    parser.add_argument("--settle", type=float, default=120.0,
+    parser.add_argument("--settle", type=float, default=300.0,
                         help="seconds to wait after the users left for their sessions to be dropped")
-    parser.add_argument("--think-mixed", type=float, nargs=2, default=(1.0, 3.0))
-    parser.add_argument("--think-light", type=float, nargs=2, default=(1.0, 3.0))
+    parser.add_argument("--think-mixed", type=float, nargs=2, default=(2.0, 6.0),
+                        help="seconds a mixed user waits between actions (uniform)")
+    parser.add_argument("--think-light", type=float, nargs=2, default=(3.0, 10.0),
+                        help="seconds a light user looks at a figure before the next move (uniform)")
     parser.add_argument("--replicas", type=int, default=1)
     parser.add_argument("--limit", action="append", default=[], help="NAME=VALUE for genlab serve")
     parser.add_argument("--lang", default="en")
-    parser.add_argument("--tree", default=str(ROOT), help="the checkout whose `genlab serve` runs")
-    parser.add_argument("--tree-has-no-limits", action="store_true",
-                        help="the tree's genlab serve predates --limit and /healthz (a reference run)")
+    parser.add_argument("--mixed-actions", default=",".join(MIXED))
+    parser.add_argument("--light-actions", default=",".join(LIGHT))
+    parser.add_argument("--no-warmup", dest="warmup", action="store_false",
+                        help="skip calling every action once before the users arrive")
+    parser.add_argument("--reference", action="store_true",
+                        help="serve with the queue as configured before this work (REFERENCE_SERVER)")
     parser.add_argument("--log-dir", default=str(ROOT / "test-artifacts"))
+    parser.add_argument("--costs", action="store_true",
+                        help="instead of the load: what each action costs the server, alone")
+    parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--out", help="also write the JSON here")
     args = parser.parse_args(argv)
-    result = run_load(args)
+    result = run_costs(args) if args.costs else run_load(args)
     if args.out:
         Path(args.out).write_text(json.dumps(result, indent=2))
-    print(json.dumps(result, indent=2) if args.json else markdown(result))
+    print(json.dumps(result, indent=2) if args.json or args.costs else markdown(result))
     return result
 
 

@@ -97,8 +97,9 @@ def markdown_table() -> str:
 # ---------------------------------------------------------------- queue, sessions, caches (per replica)
 
 
-def _limit(default, doc: str):
-    return field(default=default, metadata={"doc": doc})
+def _limit(default, doc: str, minimum=None):
+    """A field with its README text; its value must be > 0, or >= ``minimum``."""
+    return field(default=default, metadata={"doc": doc, "minimum": minimum})
 
 
 @dataclass(frozen=True)
@@ -113,6 +114,8 @@ class QueueLimits:
     heavy_jobs: int = _limit(2, "heavy events (text streaming, sampling, training, fits) running "
                                 "at once; each uses one core")
     light_jobs: int = _limit(4, "light events (redraws, slider moves) running at once")
+    heavy_nice: int = _limit(10, "CPU priority (nice) of heavy jobs, so busy cores run a light "
+                                 "event first (0: the same priority)", minimum=0)
     queue_size: int = _limit(200, "events waiting on one page (each language has its own queue) "
                                   "before a new one is refused, in the user's language, to retry")
     torch_threads: int = _limit(1, "torch threads per replica: heavy jobs already run side by side")
@@ -130,7 +133,7 @@ QUEUE = QueueLimits()
 
 def queue_limits(overrides=()) -> QueueLimits:
     """``QUEUE`` with ``NAME=VALUE`` overrides (``genlab serve --limit heavy_jobs=4``); a value
-    must be a positive number of the field's type."""
+    must be a positive number of the field's type (or at least the field's minimum)."""
     from genlab.errors import InputError, check_number
 
     known = {f.name: f for f in fields(QueueLimits)}
@@ -141,8 +144,9 @@ def queue_limits(overrides=()) -> QueueLimits:
         if not sep or name not in known:
             raise InputError("--limit", "not_choice", value=repr(item),
                              choices=", ".join(f"{n}=VALUE" for n in known))
-        changes[name] = check_number(f"--limit {name}", value.strip(), 0, lo_open=True,
-                                     integer=known[name].type == "int")
+        minimum = known[name].metadata["minimum"]
+        changes[name] = check_number(f"--limit {name}", value.strip(), minimum or 0,
+                                     lo_open=minimum is None, integer=known[name].type == "int")
     return replace(QUEUE, **changes)
 
 

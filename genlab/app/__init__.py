@@ -147,6 +147,7 @@ def serve(host: str = "127.0.0.1", port: int = 7860, lang: str = "en",
     try:
         app = create_app(lang, queue=queue, scratch=scratch)
         print(f"genlab: serving on http://{host}:{port}/{lang}/  (Ctrl+C stops)", flush=True)
-        uvicorn.run(app, host=host, port=port, log_level="warning")
+        # open event streams (every page keeps one) would hold a graceful shutdown forever
+        uvicorn.run(app, host=host, port=port, log_level="warning", timeout_graceful_shutdown=10)
     finally:
         serving.remove_scratch(scratch)

@@ -12,13 +12,18 @@ queue, so a queue of heavy jobs never delays a slider move.
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import ctypes
+import functools
+import inspect
 import json
 import logging
 import os
 import re
 import shutil
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from genlab.limits import QueueLimits
@@ -30,17 +35,63 @@ INSTANT = {"queue": False}
 
 
 def configure_queue(blocks, limits: QueueLimits):
-    """Turn on the queue of one language's Blocks with the limits' sizes; return the Blocks."""
+    """Turn on the queue of one language's Blocks with the limits' sizes; return the Blocks.
+
+    Heavy handlers also run on their own threads at a lower CPU priority (``heavy_nice``), so
+    that when the cores are busy the scheduler runs a light event first.
+    """
     blocks.queue(max_size=limits.queue_size)
+    heavy_threads = LowPriorityThreads(limits.heavy_jobs, limits.heavy_nice)
     for fn in blocks.fns.values():
         if fn.concurrency_id != "heavy":  # every other queued event is light
             fn.concurrency_id = "light"
         fn.concurrency_limit = limits.heavy_jobs if fn.concurrency_id == "heavy" else limits.light_jobs
+        if fn.concurrency_id == "heavy" and fn.fn is not None:
+            fn.fn = heavy_threads.wrap(fn.fn)
     blocks.state_session_capacity = limits.max_sessions
     # Gradio's own sweep of its cache (uploads, and the copies of outputs it serves); it knows
     # which files belong to the page itself and keeps them.
     blocks.delete_cache = (int(limits.sweep_seconds), int(limits.file_seconds))
     return blocks
+
+
+class LowPriorityThreads:
+    """Threads that run handlers ``nice`` steps below the process's priority (Linux keeps a nice
+    value per thread; elsewhere the priority stays as it is). A wrapped handler runs there, each step of a generator too, with
+    the caller's context (Gradio's progress bar and request live in context variables)."""
+
+    def __init__(self, workers: int, nice: int):
+        self.pool = ThreadPoolExecutor(workers, thread_name_prefix="genlab-heavy",
+                                       initializer=self._lower, initargs=(nice,))
+
+    @staticmethod
+    def _lower(nice: int) -> None:
+        try:
+            tid = threading.get_native_id()
+            os.setpriority(os.PRIO_PROCESS, tid, min(19, os.getpriority(os.PRIO_PROCESS, tid) + nice))
+        except (OSError, AttributeError):
+            pass
+
+    def run(self, fn, *args, **kwargs):
+        return self.pool.submit(contextvars.copy_context().run, fn, *args, **kwargs).result()
+
+    def wrap(self, fn):
+        if inspect.isgeneratorfunction(fn):
+            @functools.wraps(fn)
+            def steps(*args, **kwargs):
+                iterator = self.run(fn, *args, **kwargs)
+                while True:
+                    try:
+                        item = self.run(next, iterator)
+                    except StopIteration:
+                        return
+                    yield item
+            return steps
+
+        @functools.wraps(fn)
+        def call(*args, **kwargs):
+            return self.run(fn, *args, **kwargs)
+        return call
 
 
 # ---------------------------------------------------------------- refusing, in the user's language
@@ -127,15 +178,14 @@ def drop_expired_sessions(blocks, limits: QueueLimits, now: float | None = None)
 
 
 def delete_old_files(folder: Path, max_age_s: float, now: float | None = None,
-                     keep: Path | None = None) -> int:
-    """Delete files under ``folder`` older than ``max_age_s`` (except under ``keep``), then the
-    empty folders left that are as old. Returns the number of files deleted."""
+                     loose_only: bool = False) -> int:
+    """Delete files under ``folder`` older than ``max_age_s`` (with ``loose_only``, only those
+    directly in it), then the empty folders left that are as old. Returns the number deleted."""
     now = time.time() if now is None else now
     deleted = 0
     for root, dirs, files in os.walk(folder, topdown=False):
         here = Path(root)
-        inside_keep = keep is not None and here.is_relative_to(keep)
-        for name in files if not inside_keep else ():
+        for name in files if here == folder or not loose_only else ():
             path = here / name
             try:
                 if now - path.lstat().st_mtime > max_age_s:
@@ -150,6 +200,15 @@ def delete_old_files(folder: Path, max_age_s: float, now: float | None = None,
             except OSError:
                 pass
     return deleted
+
+
+def sweep_files(scratch: Path, max_age_s: float, now: float | None = None) -> int:
+    """Delete the old files of a server's scratch folder: genlab's outputs (Gradio serves its own
+    copies), and in Gradio's cache the empty temporary file each upload leaves beside the
+    upload and the folders Gradio's own sweep emptied. The files in Gradio's cache folders are
+    Gradio's to delete (``delete_cache``): it knows which ones the page itself shows."""
+    return (delete_old_files(scratch / "outputs", max_age_s, now)
+            + delete_old_files(gradio_cache_dir(scratch), max_age_s, now, loose_only=True))
 
 
 def release_freed_memory() -> None:
@@ -171,8 +230,7 @@ async def sweep_forever(blocks_list, limits: QueueLimits, scratch: Path | None):
             dropped = sum(drop_expired_sessions(b, limits) for b in blocks_list)
             files = 0
             if scratch is not None:
-                files = await asyncio.to_thread(delete_old_files, scratch, limits.file_seconds,
-                                                keep=gradio_cache_dir(scratch))
+                files = await asyncio.to_thread(sweep_files, scratch, limits.file_seconds)
             if dropped:
                 gc.collect()
                 release_freed_memory()

@@ -66,15 +66,16 @@ def test_old_files_and_the_empty_folders_they_leave_are_deleted(tmp_path):
 
     stale = make("outputs/genlab-gan-1/grid.png", old)
     fresh = make("outputs/genlab-gan-2/grid.png", now)
-    kept = make("gradio/abc/page-image.png", old)  # Gradio's own cache: its sweep decides
+    kept = make("gradio/abc/page-image.png", old)  # in Gradio's cache folders: Gradio's sweep decides
+    loose = make("gradio/tmpa1b2c3", old)           # the empty file an upload leaves beside it
     (tmp_path / "gradio" / "emptied").mkdir()
     for folder in (stale.parent, tmp_path / "gradio" / "emptied"):
         os.utime(folder, (old, old))
-    assert serving.delete_old_files(tmp_path, 3600, keep=tmp_path / "gradio") == 1
+    assert serving.sweep_files(tmp_path, 3600) == 2
     # the folder emptied now keeps its fresh mtime: it goes on the next sweep, an hour later
-    assert not stale.exists() and fresh.exists() and kept.exists()
+    assert not stale.exists() and not loose.exists() and fresh.exists() and kept.exists()
     assert not (tmp_path / "gradio" / "emptied").exists()
-    assert serving.delete_old_files(tmp_path, 3600, now=now + 3601, keep=tmp_path / "gradio") == 1
+    assert serving.sweep_files(tmp_path, 3600, now=now + 3601) == 1
     assert not stale.parent.exists() and not fresh.parent.exists() and kept.exists()
 
 

@@ -8,8 +8,10 @@ import contextlib
 import json
 import os
 import shutil
+import signal
 import socket
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -71,12 +73,26 @@ def free_ports(n: int) -> int:
 
 @pytest.fixture(scope="module")
 def class_of_two():
+    """`genlab serve --replicas 2` as the README runs it; on SIGTERM every process must stop."""
     require_nginx()
     ARTIFACTS.mkdir(exist_ok=True)
-    with replicas.running_class(2, port=free_ports(3), log_dir=ARTIFACTS,
-                                serve_args=["--limit", "closed_seconds=5", "--limit", "sweep_seconds=2"]
-                                ) as (url, ports):
+    base = free_ports(3)
+    log = open(ARTIFACTS / f"class-{base}.log", "w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "genlab.cli", "serve", "--replicas", "2", "--port", str(base),
+         "--limit", "closed_seconds=5", "--limit", "sweep_seconds=2"],
+        stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "GRADIO_HEARTBEAT_INTERVAL": "1"})
+    url, ports = f"http://127.0.0.1:{base}", [base + 1, base + 2]
+    try:
+        replicas.wait_until_healthy(f"{url}/healthz", [proc], 600)
         yield url, ports
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=90)
+        log.close()
+    for port in (base, *ports):  # nginx and both replicas are gone
+        with socket.socket() as s, pytest.raises(OSError):
+            s.connect(("127.0.0.1", port))
 
 
 def _fit_args(seed):
@@ -132,7 +148,7 @@ def test_gradio_client_users_stay_on_their_replica_and_their_states_never_mix(cl
     # Users leave: each replica drops their sessions.
     for u in users:
         u.close()
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 30
     while sum(_replica_sessions(ports).values()):
         assert time.monotonic() < deadline, f"sessions not dropped: {_replica_sessions(ports)}"
         time.sleep(1)

@@ -5,6 +5,8 @@ The app's own wiring (``create_app``: queue groups, the refusal middleware, ``/h
 on a test tab whose heavy event blocks until the test releases it, served by uvicorn on
 127.0.0.1 in this process."""
 
+import contextvars
+import os
 import sys
 import threading
 import time
@@ -43,6 +45,27 @@ def test_every_queued_event_of_the_app_is_heavy_or_light():
     assert blocks.delete_cache == (int(limits.sweep_seconds), int(limits.file_seconds))
     stop = [fn for fn in blocks.fns.values() if fn.api_name == "autoregressive_stop"]
     assert stop and not stop[0].queue  # Stop must reach a running generation at once
+
+
+def test_heavy_handlers_run_at_a_lower_cpu_priority_in_the_callers_context():
+    threads = serving.LowPriorityThreads(2, 10)
+    caller = contextvars.ContextVar("caller")
+    caller.set("this request")
+
+    def nice():
+        return os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+
+    def answer(x):
+        return x, nice(), caller.get()
+
+    def steps(n):
+        for i in range(n):
+            yield i, nice(), caller.get()
+
+    lower = min(19, nice() + 10) if sys.platform == "linux" else nice()
+    assert threads.wrap(answer)(7) == (7, lower, "this request")
+    assert list(threads.wrap(steps)(3)) == [(i, lower, "this request") for i in range(3)]
+    assert nice() == lower - 10 or lower == 19  # the caller's own priority is untouched
 
 
 # ---------------------------------------------------------------- a served test tab
