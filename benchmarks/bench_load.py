@@ -64,47 +64,44 @@ def _png() -> str:
     return str(ROOT / "genlab" / "app" / "favicon.png")
 
 
-def action_args(name: str, rng: random.Random):
-    """Positional arguments of ``name``'s endpoint, as the tab's controls would send them
-    (the defaults, a random seed; training steps at their slider's small end so a run is bounded)."""
+def endpoint_defaults(client) -> dict:
+    """For every named endpoint: its parameters' names and the values the page starts with."""
+    info = client.view_api(return_format="dict", print_info=False)["named_endpoints"]
+    return {name.lstrip("/"): [(p["parameter_name"], p.get("parameter_default")) for p in e["parameters"]]
+            for name, e in info.items()}
+
+
+def overrides(name: str, rng: random.Random) -> dict:
+    """What a user changes from the page's defaults, by parameter name: slider positions for the
+    light actions; an uploaded file; for training and text, the small end of the slider so that
+    a run is bounded (``--costs`` also measures them at the page's defaults)."""
     from gradio_client import handle_file
 
-    from genlab.app.tabs import discriminative as disc
-    from genlab.app.tabs import probability as prob
-
-    seed = rng.randrange(10_000)
-    d, lrd, emd = disc.DATASET_DEFAULTS, disc.LOGREG_DEFAULTS, disc.EM_DEFAULTS
     return {
-        "probability_surface": ({"headers": prob.TABLE_HEADERS, "data": prob.DEFAULT_TABLE}, 200, 90,
-                                seed),
-        "discriminative_recompute": (seed, d["n1"], d["n2"], d["separation"], d["cov_scale"],
-                                     d["rotate_deg"], lrd["lr_mode"], lrd["lr"], lrd["n_iters"],
-                                     lrd["l2"], lrd["fit_intercept"], lrd["warmup_power"],
-                                     emd["init"], emd["n_iters"], emd["damping"],
-                                     emd["early_stop"], emd["reg_covar"]),
-        "taxonomy_compare": ("eight_gaussians", 200, 500, seed),
-        "autoregressive_generate": ("lab", "ROMEO:\n", 0.8, 0.9, 24, 0, 1.0, seed),
-        "gan_generate": ("lab", rng.randrange(10), 8, 1.0, seed),
-        "gan_train_toy": ("eight_gaussians", 200, seed),
-        "vae_reconstruct": (handle_file(_clip()), "lab", 2.5, "mean", seed),
-        "diffusion_generate": ("digits", str(rng.randrange(10)), "eight_gaussians", "", "",
-                               "1024x1024", 20, 3.0, 4, "deis", "trailing", seed, "", False),
-        "ethics_bias": ("gmm", 0.1, 0.5, 2000, seed),
-        "ethics_verify": (handle_file(_png()),),
-        # light: slider moves and redraws
-        "discriminative_redraw": (rng.randrange(21), rng.randrange(101), 250, True),
-        "probability_kde": (rng.randrange(200, 3000, 10), seed, "silverman", True),
-        "probability_moments": (0.0, 1.0, 2.0, rng.randrange(0, 10_000, 100), seed),
-        "vae_digit_walk": (round(rng.uniform(-3, 3), 2), round(rng.uniform(-3, 3), 2)),
-    }[name]
+        "taxonomy_compare": {"steps_v": 200, "n_train_v": 500},
+        "autoregressive_generate": {"n": 24, "seed_value": rng.randrange(10_000)},
+        "gan_train_toy": {"train_steps": 200},
+        "vae_reconstruct": {"audio": handle_file(_clip())},
+        "ethics_verify": {"path": handle_file(_png())},
+        "discriminative_redraw": {"param_1": rng.randrange(21), "param_2": rng.randrange(101)},
+        "probability_kde": {"n_per_class": rng.randrange(200, 3000, 10)},
+        "probability_moments": {"n_per_normal": rng.randrange(0, 10_000, 100)},
+        "vae_digit_walk": {"z1": round(rng.uniform(-3, 3), 2), "z2": round(rng.uniform(-3, 3), 2)},
+    }.get(name, {})
 
 
-# What pressing the button costs when a student changes nothing (the load uses smaller settings).
-AT_TAB_DEFAULTS = {
-    "taxonomy_compare": ("eight_gaussians", 1500, 2000, 0),
-    "gan_train_toy": ("eight_gaussians", 1500, 0),
-    "autoregressive_generate": ("lab", "ROMEO:\n", 0.8, 0.9, 300, 0, 1.0, 0),
-}
+def action_args(name: str, rng: random.Random, defaults: dict, changes: dict | None = None) -> list:
+    """The endpoint's arguments: the page's defaults with ``changes`` (by parameter name)."""
+    params = defaults[name]
+    changes = overrides(name, rng) if changes is None else changes
+    unknown = set(changes) - {p for p, _ in params}
+    if unknown:
+        raise KeyError(f"{name} has no parameter {sorted(unknown)}; its parameters: {[p for p, _ in params]}")
+    return [changes.get(p, value) for p, value in params]
+
+
+# Measured by --costs as the page sends them too (the load uses the overrides above).
+AT_PAGE_DEFAULTS = ("taxonomy_compare", "gan_train_toy", "autoregressive_generate")
 
 MIXED = ("autoregressive_generate", "diffusion_generate", "gan_generate", "vae_reconstruct",
          "discriminative_recompute", "gan_train_toy", "probability_surface", "ethics_bias",
@@ -136,14 +133,14 @@ class Run:
             self.records.append(record)
 
 
-def call(client, name: str, rng: random.Random, args=None) -> Record:
+def call(client, name: str, rng: random.Random, defaults: dict, changes: dict | None = None) -> Record:
     from gradio_client.exceptions import AppError
     from gradio_client.utils import QueueError
 
     start = time.perf_counter()
     first = None
     try:
-        job = client.submit(*(args or action_args(name, rng)), api_name=f"/{name}")
+        job = client.submit(*action_args(name, rng, defaults, changes), api_name=f"/{name}")
         if name in STREAMING:
             for _ in job:
                 if first is None:
@@ -177,8 +174,8 @@ def connect(url: str, run: Run, downloads: Path):
 
 
 def user(url: str, actions, cycle: bool, think, run: Run, t_arrive: float, t_stop: float,
-         seed: int, downloads: Path, clients: list):
-    """Arrive at ``t_arrive``; until ``t_stop``, do an action, think, repeat. A ``cycle`` user
+         seed: int, downloads: Path, clients: list, defaults: dict):
+    """Arrive at ``t_arrive``; do an action, think, repeat until ``t_stop``. A ``cycle`` user
     goes through ``actions`` in order from a random one; the others pick at random."""
     rng = random.Random(seed)
     time.sleep(max(0.0, t_arrive - time.perf_counter()))
@@ -188,9 +185,12 @@ def user(url: str, actions, cycle: bool, think, run: Run, t_arrive: float, t_sto
     with run.lock:
         clients.append(client)
     i = rng.randrange(len(actions))
-    while time.perf_counter() < t_stop:
-        run.add(call(client, actions[i % len(actions)] if cycle else rng.choice(actions), rng))
+    while True:  # at least one action, however late the user got in
+        name = actions[i % len(actions)] if cycle else rng.choice(actions)
+        run.add(call(client, name, rng, defaults))
         i += 1
+        if time.perf_counter() >= t_stop:
+            return
         time.sleep(rng.uniform(*think))
 
 
@@ -372,12 +372,15 @@ def run_load(args) -> dict:
             result["disk_start"] = disk_usage(ports)
             page = f"{url}/{args.lang}/"
             warm = Run()
+            defaults = None
             for i, base in enumerate(replica_urls):  # warm each replica directly
                 client = connect(f"{base}/{args.lang}/", warm, downloads)
-                for name in mixed_actions + light_actions if client and args.warmup else ():
-                    warm.add(call(client, name, random.Random(i)))
-                if client:
-                    client.close()
+                if client is None:
+                    raise RuntimeError(f"could not connect to {base}: {warm.connect_failures}")
+                defaults = endpoint_defaults(client)
+                for name in mixed_actions + light_actions if args.warmup else ():
+                    warm.add(call(client, name, random.Random(i), defaults))
+                client.close()
             result["warmup_errors"] = warm.connect_failures + [f"{r.action}: {r.error}"
                                                                for r in warm.records if not r.ok]
             time.sleep(2)
@@ -395,7 +398,7 @@ def run_load(args) -> dict:
                 th = threading.Thread(target=user, daemon=True, args=(
                     page, mixed_actions if mixed else light_actions, mixed,
                     args.think_mixed if mixed else args.think_light, run,
-                    t0 + rng.uniform(0, args.ramp), t_stop, 1000 + k, downloads, clients))
+                    t0 + rng.uniform(0, args.ramp), t_stop, 1000 + k, downloads, clients, defaults))
                 th.start()
                 threads.append(th)
             time.sleep(max(0.0, t_stop - time.perf_counter()))
@@ -463,22 +466,23 @@ def cpu_seconds(pid: int) -> float:
 def run_costs(args) -> dict:
     """Each action alone on an idle server: the server's CPU seconds and the wall time per call
     (median of ``--repeat`` after one warm-up call), at the load's settings and, for the
-    training and text actions, at the tab's defaults too."""
+    training and text actions, at the page's defaults too."""
     downloads = Path(tempfile.mkdtemp(prefix="genlab-bench-costs-"))
     plan = [(name, name, None) for name in (*MIXED, *LIGHT)]
-    plan += [(f"{name} (tab defaults)", name, a) for name, a in AT_TAB_DEFAULTS.items()]
+    plan += [(f"{name} (page defaults)", name, {}) for name in AT_PAGE_DEFAULTS]
     rows = {}
     try:
         with server(1, [*RUN_LIMITS, *args.limit], args.lang, Path(args.log_dir)) as (url, urls, proc):
             pid = replica_pids(urls, proc)[0]
             client = connect(f"{url}/{args.lang}/", Run(), downloads)
-            for label, name, fixed in plan:
+            defaults = endpoint_defaults(client)
+            for label, name, changes in plan:
                 rng = random.Random(0)
-                call(client, name, rng, fixed)
+                call(client, name, rng, defaults, changes)
                 cpu, wall, ok = [], [], True
                 for _ in range(args.repeat):
                     c0, t0 = cpu_seconds(pid), time.perf_counter()
-                    ok &= call(client, name, rng, fixed).ok
+                    ok &= call(client, name, rng, defaults, changes).ok
                     wall.append(time.perf_counter() - t0)
                     cpu.append(cpu_seconds(pid) - c0)
                 rows[label] = {"cpu_s": round(float(np.median(cpu)), 3),

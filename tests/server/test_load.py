@@ -3,18 +3,11 @@ light actions at once, uploads included. Every session connects, nothing fails o
 the server answers /healthz afterwards, the users' sessions are dropped once they left and the
 files they made are deleted. (benchmarks/bench_load.py runs the same with 50 + 100 users.)"""
 
-import importlib.util
-import sys
-from pathlib import Path
-
-BENCH = Path(__file__).resolve().parents[2] / "benchmarks" / "bench_load.py"
+import load_bench
 
 
 def test_ten_users_at_once_then_nothing_is_left(tmp_path, monkeypatch):
-    spec = importlib.util.spec_from_file_location("bench_load", BENCH)
-    bench = importlib.util.module_from_spec(spec)
-    monkeypatch.setitem(sys.modules, "bench_load", bench)  # its dataclasses look themselves up
-    spec.loader.exec_module(bench)
+    bench = load_bench.load()
     monkeypatch.setenv("GRADIO_HEARTBEAT_INTERVAL", "1")  # a closed client is noticed within 1 s
     result = bench.main([
         "--mixed", "4", "--light", "6", "--duration", "10", "--ramp", "2", "--drain", "120",

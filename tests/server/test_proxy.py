@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 import httpx
+import load_bench
 import pytest
 from browser import ARTIFACTS, CHROMIUM_ARGS, error_toasts, open_app, open_tab, require_chromium
 
@@ -95,15 +96,6 @@ def class_of_two():
             s.connect(("127.0.0.1", port))
 
 
-def _fit_args(seed):
-    from genlab.app.tabs import discriminative as disc
-
-    d, lrd, emd = disc.DATASET_DEFAULTS, disc.LOGREG_DEFAULTS, disc.EM_DEFAULTS
-    return (seed, d["n1"], d["n2"], d["separation"], d["cov_scale"], d["rotate_deg"], lrd["lr_mode"],
-            lrd["lr"], lrd["n_iters"], lrd["l2"], lrd["fit_intercept"], lrd["warmup_power"], emd["init"],
-            emd["n_iters"], emd["damping"], emd["early_stop"], emd["reg_covar"])
-
-
 def _replica_sessions(ports) -> dict:
     return {p: httpx.get(f"http://127.0.0.1:{p}/healthz").json()["sessions"]["en"] for p in ports}
 
@@ -111,8 +103,10 @@ def _replica_sessions(ports) -> dict:
 def test_gradio_client_users_stay_on_their_replica_and_their_states_never_mix(class_of_two, tmp_path):
     from gradio_client import Client, handle_file
 
-    from genlab.app.tabs import discriminative as disc
+    from genlab.app.tabs.discriminative import plot_data
+    from genlab.classic.pipeline import TwoParadigmsRequest
     from genlab.families.vae.pipeline import shipped_clips
+    from genlab.sections import discriminative
 
     url, ports = class_of_two
     users = []
@@ -125,13 +119,18 @@ def test_gradio_client_users_stay_on_their_replica_and_their_states_never_mix(cl
 
     # Each user fits on their own data (kept in gr.State on their replica), then moves a slider:
     # the redraw must come from their own fit, never from another user's or a fresh session's.
+    defaults = load_bench.load().endpoint_defaults(users[0])
+    values = [value for _, value in defaults["discriminative_recompute"]]
+    seed_at = TwoParadigmsRequest.control_names().index("seed")
     for i, u in enumerate(users):
-        assert u.predict(*_fit_args(10 * i), api_name="/discriminative_recompute")[0] == 10 * i + 1
+        values[seed_at] = 10 * i
+        assert u.predict(*values, api_name="/discriminative_recompute")[0] == 10 * i + 1
     for i, u in enumerate(users):
         plot = u.predict(7, 30, 250, True, api_name="/discriminative_redraw")
-        fit = disc.fit_both(10 * i + 1, *_fit_args(0)[1:])
-        expected = json.loads(disc.redraw(fit, 7, 30, 250, True).plot)["data"][0]["x"]
-        assert json.loads(plot["plot"])["data"][0]["x"] == expected, f"user {i} got another state"
+        values[seed_at] = 10 * i
+        mine = discriminative.replay(discriminative.fit(True, *values)[0], 7, 30, 250, True)
+        expected = json.loads(plot_data(mine).plot)["data"][0]["x"]
+        assert json.loads(plot["plot"])["data"][0]["x"] == expected, f"user {i} got another user's state"
     # every session lives on the replica its cookie names, and only there
     assert _replica_sessions(ports) == {p: pinned.count(p) for p in ports}
 
@@ -173,8 +172,8 @@ def test_browsers_stay_on_their_replica_for_every_request(class_of_two):
                 page.on("response", lambda r, a=answered: a.append((r.url, r.headers.get("x-genlab-replica"))))
                 open_app(page, f"{url}/en/")
                 open_tab(page, discriminative.TITLE["en"])
-                page.locator("#disc-recompute").click()
-                page.wait_for_function("document.querySelector('#disc-status').innerText.includes('seed 1')",
+                page.locator("#discriminative-recompute").click()
+                page.wait_for_function("document.querySelector('#discriminative-status').innerText.includes('seed 2')",
                                        timeout=120_000)
                 assert not error_toasts(page)
                 cookie = {c["name"]: c["value"] for c in context.cookies()}["genlab_replica"]
