@@ -22,7 +22,7 @@ import time
 import numpy as np
 import torch
 
-from genlab.families.diffusion import load_lab_model
+from genlab.families.diffusion.pipeline import load_lab_model
 from genlab.families.diffusion.schedulers import SCHEDULERS
 
 

@@ -29,10 +29,12 @@ MAX_STEP_LIST_CHARS = 200          # the diffusion tab's "show x_0 at steps" lis
 # Work per request
 MAX_NEW_TOKENS = 4_096             # text generation
 MAX_GAN_IMAGES = 16
-MAX_DIFFUSION_IMAGES = 4           # the app and SDXL
-MAX_LAB_DIFFUSION_SAMPLES = 1_024  # `genlab sample diffusion -n` on the lab models
-NFE_RANGE = (5, 80)                # denoising steps in the app and for SDXL
-MAX_LAB_NFE = 1_000                # the lab diffusion models from Python or the CLI
+MAX_DIFFUSION_IMAGES = 4           # SDXL images per request (1024 x 1024 each, by default)
+MAX_LAB_DIFFUSION_SAMPLES = 1_024  # samples of the lab diffusion models per request (digits, 2-D particles)
+NFE_RANGE = (5, 80)                # SDXL's denoising steps (the lecture's slider)
+MAX_LAB_NFE = 1_000                # the lab diffusion models' denoising steps (DDPM's own 1000 at most)
+GUIDANCE_RANGE = (0.0, 12.0)       # classifier-free guidance scale (diffusion)
+SDXL_SIZE_RANGE = (64, 2_048)      # SDXL's width and height in pixels
 MAX_TOY_GAN_STEPS = 5_000          # training a 2-D GAN live in the GAN tab
 MAX_TAXONOMY_STEPS = 10_000        # training steps of each model in the taxonomy comparison
 MAX_MIXTURE_COMPONENTS = 10        # rows of the Probability tab's mixture table
@@ -61,10 +63,11 @@ LIMITS = (  # (what, limit, where it is enforced)
     ("x_0 steps list", f"{MAX_STEP_LIST_CHARS} characters", "diffusion tab"),
     ("new tokens", f"{MAX_NEW_TOKENS}", "text generation"),
     ("images", f"{MAX_GAN_IMAGES}", "GAN"),
-    ("images", f"{MAX_DIFFUSION_IMAGES}", "diffusion tab, SDXL"),
-    ("samples", f"{MAX_LAB_DIFFUSION_SAMPLES}", "lab diffusion models (CLI)"),
-    ("denoising steps (NFE)", f"{NFE_RANGE[0]}-{NFE_RANGE[1]}", "diffusion tab, SDXL"),
-    ("denoising steps (NFE)", f"1-{MAX_LAB_NFE}", "lab diffusion models (Python, CLI)"),
+    ("images", f"{MAX_DIFFUSION_IMAGES}", "SDXL"),
+    ("samples", f"{MAX_LAB_DIFFUSION_SAMPLES}", "lab diffusion models"),
+    ("denoising steps (NFE)", f"{NFE_RANGE[0]}-{NFE_RANGE[1]}", "SDXL"),
+    ("denoising steps (NFE)", f"1-{MAX_LAB_NFE}", "lab diffusion models"),
+    ("image width, height", f"{SDXL_SIZE_RANGE[0]}-{SDXL_SIZE_RANGE[1]} pixels", "SDXL"),
     ("training steps", f"{MAX_TOY_GAN_STEPS}", "GAN tab's 2-D GAN"),
     ("training steps", f"{MAX_TAXONOMY_STEPS}", "taxonomy comparison"),
     ("mixture components", f"{MAX_MIXTURE_COMPONENTS}", "probability tab"),

@@ -51,6 +51,7 @@ class Param:
     step: float | None = None       # a slider's step (views only; the check does not round)
     choices: tuple = ()             # for "choice": the allowed values
     open_choice: bool = False       # "choice" that also accepts any other text (a folder, a hub id)
+    open_text: str = "range_or_folder"  # for open_choice: the common.json key saying what else is taken
     max_chars: int | None = None    # for "text"
     lines: int = 1                  # for "text": rows of the text box
     control: str | None = None      # force a control (see CONTROLS); None: chosen from the kind
@@ -180,7 +181,7 @@ class Param:
         if self.kind == "seed":
             return tr("range_seed")
         if self.kind == "choice":
-            return ", ".join(map(str, self.choices)) + (tr("range_or_folder") if self.open_choice else "")
+            return ", ".join(map(str, self.choices)) + (tr(self.open_text) if self.open_choice else "")
         if self.kind in ("int", "float") and (self.low is not None or self.high is not None):
             def show(v):
                 return "inf" if v is None or math.isinf(v) else f"{v:g}"

@@ -102,7 +102,7 @@ def _fit(name: str, x: np.ndarray, data: str, steps: int, seed: int):
                         "IWAE (k=64)": model.iwae(t, k=64, seed=seed).numpy()}
         return model, lambda n, s: model.sample(n, seed=s).numpy(), scores
     if name == "diffusion":
-        from genlab.families.diffusion import load_lab_model
+        from genlab.families.diffusion.pipeline import load_lab_model
 
         model = load_lab_model("toy2d")  # shipped, trained on every toy set; y picks the set
         return (model, lambda n, s: _diffusion_sample(model, n, s, data),

@@ -64,11 +64,12 @@ def preset_updates(request_cls, model: str, names) -> list:
     return [gr.update(value=defaults[name]) for name in names]
 
 
-def validator(request_cls, names, lang: str):
+def validator(request_cls, names, lang: str, *, check=None):
     """A Gradio event ``validator=`` for inputs that are the controls of ``names``: the request's own
     check runs first, and a bad value is shown on its control, in the page's language, instead
     of failing the event (a failed event marks every one of its outputs "Error" beside their old
-    values). An error that names no input (or any other failure) is left to the event's toast."""
+    values). ``check(request)`` then checks the checked request further (e.g. that its model is on
+    this machine). An error that names no input (or any other failure) is left to the event's toast."""
     import gradio as gr
 
     from genlab.errors import InputError
@@ -79,7 +80,9 @@ def validator(request_cls, names, lang: str):
 
     def validate(*values):
         try:
-            request_cls(**dict(zip(names, values)), **fixed).checked()
+            request = request_cls(**dict(zip(names, values)), **fixed).checked()
+            if check is not None:
+                check(request)
         except InputError as err:
             bad = err.param.partition("[")[0]  # a table's cell: its table
             if bad in names:

@@ -1,85 +1,64 @@
-"""The Diffusion section as Jupyter widgets: the lecture's SDXL + DEIS controls, on the lab
-models by default (``genlab.widgets.diffusion()``). Views only: generation is
-``genlab.app.tabs.diffusion.generate``, the same function the web app calls."""
+"""Jupyter widget for the Diffusion section: ``genlab.widgets.diffusion()`` — the lecture's SDXL + DEIS
+widget, on the lab models by default.
+
+The same controls as the web tab (built from ``DiffusionRequest``'s declarations), with a progress
+bar per step; the handlers are ``genlab.sections.diffusion``.
+"""
 
 from __future__ import annotations
 
+from genlab.families.diffusion.pipeline import LAB, DiffusionRequest
+from genlab.i18n import Translator
+from genlab.sections import diffusion as handlers
 
-def diffusion(lang: str = "en"):
-    import ipywidgets as widgets
-    from IPython.display import Image, display
 
-    from genlab.app.tabs.diffusion import BACKENDS, SCHEDULER_NAMES, SIZE_PRESETS, STRINGS, generate
-    from genlab.data.toy2d import TOY_SETS
-    from genlab.i18n import Translator
+def diffusion(lang: str = "en", model: str = LAB):
+    """An ipywidgets VBox with the lecture's diffusion controls, the samples and the chain strip."""
+    import ipywidgets as w
 
-    tr = Translator(STRINGS, lang)
-    wide = widgets.Layout(width="70%")
-    backend = widgets.Dropdown(options=[(tr(f"backend_{b}"), b) for b in BACKENDS], value="digits",
-                               description=tr("backend"), layout=wide)
-    class_choice = widgets.Dropdown(options=[(tr("class_none"), "none")] + [(str(d), str(d)) for d in range(10)],
-                                    value="7", description=tr("class"), layout=wide)
-    toy = widgets.Dropdown(options=list(TOY_SETS), value="eight_gaussians", description=tr("toy"),
-                           layout=wide)
-    prompt = widgets.Textarea(value="A high-detail studio photo of a small robotic arm assembling a "
-                                    "tiny circuit board, realistic lighting, shallow depth of field",
-                              description=tr("prompt"), layout=widgets.Layout(width="100%", height="80px"))
-    negative = widgets.Text(value="", description=tr("negative"), layout=wide)
-    size = widgets.Dropdown(options=list(SIZE_PRESETS), value="1024x1024", description=tr("size"), layout=wide)
-    nfe = widgets.IntSlider(value=20, min=5, max=80, step=1, description="NFE:", layout=wide)
-    guidance = widgets.FloatSlider(value=3.0, min=0.0, max=12.0, step=0.5, description="CFG:",
-                                   readout_format=".1f", layout=wide)
-    n_images = widgets.IntSlider(value=4, min=1, max=4, step=1, description="#img:", layout=wide)
-    scheduler = widgets.Dropdown(options=list(SCHEDULER_NAMES), value="deis",
-                                 description=tr("scheduler"), layout=wide)
-    spacing = widgets.Dropdown(options=["trailing", "leading", "linspace"], value="trailing",
-                               description=tr("spacing"), layout=wide)
-    seed = widgets.IntText(value=0, description=tr("seed"))
-    strip_steps = widgets.Text(value="", description="x_0 @", layout=wide)
-    allow_download = widgets.Checkbox(value=False, description=tr("allow_download"))
-    progress = widgets.FloatProgress(value=0, min=0, max=1, description="")
-    button = widgets.Button(description=tr("generate"), button_style="primary")
-    out = widgets.Output()
+    from genlab.viz import figure_png
+    from genlab.widgets.controls import controls, markdown_html, values
 
-    def on_backend(change=None):
-        sdxl = backend.value == "sdxl"
-        for w in (prompt, negative, size, allow_download):
-            w.layout.display = None if sdxl else "none"
-        class_choice.layout.display = None if backend.value == "digits" else "none"
-        toy.layout.display = None if backend.value == "toy2d" else "none"
-        spacing.options = ["leading", "trailing"] if sdxl else ["trailing", "leading", "linspace"]
-        spacing.value = "leading" if sdxl else "trailing"
+    tr = Translator("diffusion", lang)
+    c = controls(DiffusionRequest, lang, DiffusionRequest.control_names(), model=model)
+    button = w.Button(description=tr("generate"), button_style="primary")
+    progress = w.FloatProgress(value=0, min=0, max=1)
+    image, strip, notes = w.Image(format="png"), w.Image(format="png"), w.HTML()
+
+    def on_model(change=None):
+        view = handlers.model_view(c["model"].value, lang)
+        for name, widget in c.items():
+            widget.layout.display = None if name in view["applies"] else "none"
+        for name, value in view["values"].items():
+            c[name].value = value
+        image.value, strip.value, notes.value = b"", b"", view["status"]
 
     def set_progress(fraction, desc=""):
-        progress.value = fraction
-        progress.description = desc
+        progress.value, progress.description = fraction, desc
 
     def on_click(_=None):
         progress.value = 0
-        with out:
-            out.clear_output()
-            try:
-                files, strip, figure, notes = generate(
-                    backend.value, class_choice.value, toy.value, prompt.value, negative.value,
-                    size.value, nfe.value, guidance.value, n_images.value, scheduler.value,
-                    spacing.value, seed.value, strip_steps.value, allow_download.value, lang,
-                    progress=set_progress)
-            except ValueError as err:  # InputError is a ValueError: show it, keep the widget alive
-                print(tr.error(err))
-                return
-            if files:
-                display(widgets.HBox([widgets.Image(value=open(f, "rb").read(), format="png")
-                                      for f in files]))
-            if strip:
-                display(Image(filename=strip))
-            if figure is not None:
-                display(figure)
-            print(notes)
+        try:
+            path, figure, strip_path, text, _notebook = handlers.generate(**values(c), lang=lang, progress=set_progress)
+        except ValueError as err:  # InputError: the user's to fix; the widget goes on
+            notes.value = f"<span style='color:#b00'>{tr.error(err)}</span>"
+            return
+        if path:
+            with open(path, "rb") as f:
+                image.value = f.read()
+        else:
+            image.value = figure_png(figure)
+        if strip_path:
+            with open(strip_path, "rb") as f:
+                strip.value = f.read()
+        else:
+            strip.value = b""
+        notes.value = markdown_html(text)
 
-    backend.observe(on_backend, names="value")
+    c["model"].observe(on_model, names="value")
     button.on_click(on_click)
-    on_backend()
-    box = widgets.VBox([widgets.HTML(f"<b>{tr('about')}</b>"), backend, class_choice, toy, prompt,
-                        negative, size, allow_download, nfe, guidance, n_images, scheduler, spacing,
-                        seed, strip_steps, button, progress, out])
+    on_model()
+    box = w.VBox([w.HTML(tr("widget_header")), *c.values(), button, progress, image, strip, notes])
+    box.controls, box.generate_button, box.progress = c, button, progress  # for tests
+    box.image, box.strip, box.notes = image, strip, notes
     return box

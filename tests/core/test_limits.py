@@ -97,27 +97,28 @@ def test_prompt_length_is_limited():
 
 
 def test_sdxl_prompts_are_limited_before_the_pipeline_runs():
-    from genlab.families.diffusion.pretrained import generate_sdxl
+    from genlab.families.diffusion.pipeline import SDXL, DiffusionRequest, generate
 
     long = "x" * (limits.MAX_PROMPT_CHARS + 1)
-    _refused(generate_sdxl, None, long, param="prompt", limit=limits.MAX_PROMPT_CHARS)
-    _refused(generate_sdxl, None, "a cat", negative_prompt=long, param="negative_prompt",
+    _refused(generate, DiffusionRequest.for_model(SDXL, prompt=long), param="prompt", limit=limits.MAX_PROMPT_CHARS)
+    _refused(generate, DiffusionRequest.for_model(SDXL, negative_prompt=long), param="negative_prompt",
              limit=limits.MAX_PROMPT_CHARS)
-    _refused(generate_sdxl, None, "a cat", num_images=limits.MAX_DIFFUSION_IMAGES + 1, param="num_images",
+    _refused(generate, DiffusionRequest.for_model(SDXL, n=limits.MAX_DIFFUSION_IMAGES + 1), param="n",
              limit=limits.MAX_DIFFUSION_IMAGES)
 
 
-@pytest.mark.parametrize("change, param, limit", [
-    ({"nfe": limits.NFE_RANGE[1] + 1}, "nfe", limits.NFE_RANGE[1]),
-    ({"n_images": limits.MAX_DIFFUSION_IMAGES + 1}, "n_images", limits.MAX_DIFFUSION_IMAGES),
-    ({"strip_text": "1," * limits.MAX_STEP_LIST_CHARS}, "x_0 steps", limits.MAX_STEP_LIST_CHARS),
+@pytest.mark.parametrize("model, change, param, limit", [
+    ("lab", {"nfe": limits.MAX_LAB_NFE + 1}, "nfe", limits.MAX_LAB_NFE),
+    ("stabilityai/stable-diffusion-xl-base-1.0", {"nfe": limits.NFE_RANGE[1] + 1}, "nfe", limits.NFE_RANGE[1]),
+    ("lab", {"n": limits.MAX_LAB_DIFFUSION_SAMPLES + 1}, "n", limits.MAX_LAB_DIFFUSION_SAMPLES),
+    ("lab", {"strip_steps": "1," * limits.MAX_STEP_LIST_CHARS}, "strip_steps", limits.MAX_STEP_LIST_CHARS),
 ])
-def test_diffusion_tab_limits(change, param, limit):
-    from genlab.app.tabs.diffusion import generate
+def test_diffusion_tab_limits(model, change, param, limit):
+    from genlab.families.diffusion.pipeline import DiffusionRequest
+    from genlab.sections.diffusion import generate
 
-    values = dict(backend="digits", class_choice="7", toy="eight_gaussians", prompt="", negative_prompt="",
-                  size="1024x1024", nfe=10, guidance=3.0, n_images=1, scheduler="deis", spacing="trailing",
-                  seed=0, strip_text="")
+    values = {**DiffusionRequest.defaults(model), "model": model}
+    del values["lang"]
     _refused(generate, **{**values, **change}, param=param, limit=limit)
 
 

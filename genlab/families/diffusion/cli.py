@@ -11,6 +11,10 @@ from typing import Optional
 
 import typer
 
+from genlab.cli_options import with_request
+from genlab.families.diffusion import pipeline
+from genlab.families.diffusion.pipeline import DiffusionRequest
+
 DATA = ("mnist", "digits8", "toy2d")
 
 
@@ -53,65 +57,52 @@ def train(data: str = typer.Option("mnist", help="mnist (28x28 digits), digits8 
         typer.echo(f"exported float16 weights to {export}")
 
 
-def sample(model: str = typer.Option("lab", help="lab (the shipped digits model), toy2d, a lab model "
-                                                 "folder, stabilityai/stable-diffusion-xl-base-1.0 "
-                                                 "(or sdxl), or a saved SDXL pipeline folder."),
-           class_: Optional[int] = typer.Option(None, "--class", help="Digit 0-9 (lab); none = "
-                                                                        "unconditional."),
-           prompt: str = typer.Option("", help="Text prompt (SDXL only)."),
-           negative_prompt: str = typer.Option("", help="Negative prompt (SDXL only)."),
-           toy: str = typer.Option("eight_gaussians", help="Toy set for --model toy2d."),
-           scheduler: str = typer.Option("deis", help="ddpm, ddim, deis, dpm++ or euler."),
-           spacing: Optional[str] = typer.Option(None, help="Timestep spacing: trailing (lab "
-                                                            "default), leading (SDXL's own, its "
-                                                            "default) or linspace."),
-           nfe: int = typer.Option(20, help="Number of denoising steps (network evaluations)."),
-           guidance: float = typer.Option(3.0, help="Classifier-free guidance scale 0-12."),
-           n: Optional[int] = typer.Option(None, "-n", help="Number of samples (lab default 16; "
-                                                            "SDXL 1-4, default 1)."),
-           size: str = typer.Option("1024x1024", help="WIDTHxHEIGHT (SDXL only)."),
-           seed: int = typer.Option(0, help="Random seed (-1 = random)."),
-           allow_download: bool = typer.Option(False, help="SDXL: allow downloading the weights."),
-           out: Path = typer.Option(Path("diffusion.png"), help="Output PNG (a grid), with "
-                                                                "provenance metadata.")):
-    """Sample images (or 2-D points, plotted) and save them with provenance."""
+def _model_option(raw, _values):
+    """``--model sdxl`` is short for SDXL's hub id."""
+    return pipeline.SDXL if raw == "sdxl" else raw
+
+
+@with_request(DiffusionRequest, exclude=("strip_steps",), parse={"model": _model_option})
+def sample(request: DiffusionRequest,
+           out: Path = typer.Option(Path("diffusion.png"), help="Output PNG (a grid; the 2-D toys: the "
+                                                                "particles' paths), with provenance."),
+           notebook: Optional[Path] = typer.Option(None, help="Also write a notebook (.ipynb) that makes the "
+                                                              "same samples."),
+           allow_downloads: bool = typer.Option(False, "--allow-downloads", "--allow-download",
+                                                help="SDXL: download its weights (about 7 GB) when they are "
+                                                     "not in the local Hugging Face cache.")):
+    """Sample digits, 2-D particles or SDXL images and save them with provenance.
+
+    --model is lab (the shipped digits model), toy2d, stabilityai/stable-diffusion-xl-base-1.0 (or
+    sdxl), a lab model folder or a saved SDXL pipeline folder. The request is checked before any
+    model is loaded.
+    """
+    import numpy as np
     from tqdm import tqdm
 
-    from genlab.families.diffusion import views
+    from genlab.i18n import Translator
     from genlab.provenance import save_image
-    from genlab.seeding import resolve_seed
+    from genlab.viz import figure_image
 
-    from genlab.families.diffusion.pretrained import SDXL_ID
+    bars = []  # made at the first step: a refused request prints no progress bar
 
-    seed = resolve_seed(seed)
-    is_pipeline_folder = (Path(model) / "model_index.json").is_file()
-    if model in (SDXL_ID, "sdxl") or is_pipeline_folder:
-        from genlab.families.diffusion.pretrained import generate_sdxl, load_sdxl
+    def on_step(i, total):
+        bars or bars.append(tqdm(total=total, desc=f"{request.scheduler} x{total}"))
+        bars[0].update(1)
 
-        width, height = views.parse_size(size)
-        model_id = model if is_pipeline_folder else SDXL_ID
-        n = 1 if n is None else n
-        pipe = load_sdxl(model_id, local_files_only=not allow_download)
-        bar = tqdm(total=nfe, desc="SDXL")
-        result = generate_sdxl(pipe, prompt, negative_prompt=negative_prompt, nfe=nfe,
-                               guidance=guidance, width=width, height=height, num_images=n,
-                               seed=seed, scheduler=scheduler, spacing=spacing or "leading",
-                               on_step=lambda i, total: bar.update(1), model_id=model_id)
+    result = pipeline.generate(request, on_step=on_step, allow_download=allow_downloads)
+    for bar in bars:
         bar.close()
-        for note in result.notes:
-            typer.echo(note)
-        grid = views.grid([views.pil_to_array(im) for im in result.images])
-        rec = result.record
-    else:
-        name = "toy2d" if model == "toy2d" else ("mnist" if model == "lab" else model)
-        n = 16 if n is None else n
-        bar = tqdm(total=nfe, desc=f"{scheduler} x{nfe}")
-        grid, rec = views.lab_sample_grid(name, class_=class_, toy=toy, scheduler=scheduler,
-                                          spacing=spacing or "trailing", nfe=nfe,
-                                          guidance=guidance, n=n,
-                                          seed=seed, on_step=lambda: bar.update(1))
-        bar.close()
-    save_image(grid, out, rec)
+    tr = Translator("diffusion", "en")
+    for side, given, used in result.size_notes:
+        typer.echo(tr("size_rounded", side=tr(f"side_{side}"), given=given, used=used))
+    shown = result.show()
+    image = figure_image(shown) if result.backend == pipeline.TOY else shown
+    save_image(np.asarray(image), out, result.provenance)
+    if notebook is not None:
+        from genlab.notebook import save_notebook
+
+        save_notebook(result.request, notebook, provenance=result.provenance)
     typer.echo(f"saved {out}")
 
 

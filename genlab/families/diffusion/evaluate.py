@@ -12,7 +12,7 @@ import time
 import numpy as np
 import torch
 
-from genlab.families.diffusion import load_lab_model
+from genlab.families.diffusion.pipeline import load_lab_model
 
 
 def guided_samples(model, n_per_class: int, *, scheduler: str, nfe: int, guidance: float,

@@ -24,7 +24,7 @@ from genlab.families.diffusion.schedulers import SCHEDULERS, SPACINGS, make_sche
 from genlab.seeding import resolve_seed
 
 NFE_RANGE = (1, limits.MAX_LAB_NFE)
-GUIDANCE_RANGE = (0.0, 12.0)
+GUIDANCE_RANGE = limits.GUIDANCE_RANGE
 
 
 class DiffusionModel(LabModule):

@@ -1,36 +1,33 @@
 """The lecture's pretrained backend: SDXL base 1.0 with the DEIS multistep scheduler.
 
+Here "pipeline" means diffusers' ``StableDiffusionXLPipeline`` (text encoders, UNet, VAE and a
+scheduler in one object): ``load_sdxl`` returns one and ``generate_sdxl`` runs it. genlab's own
+face of the family is ``genlab.families.diffusion.pipeline`` (a ``DiffusionRequest`` in, images
+with provenance out), which checks every value before it calls these.
+
 As in the lecture's cell: ``StableDiffusionXLPipeline.from_pretrained(MODEL_ID, torch_dtype=...,
 use_safetensors=True, variant="fp16" on GPU)``, then ``DEISMultistepScheduler.from_config(
-pipe.scheduler.config)``, sizes rounded down to multiples of 8. genlab adds a pinned revision, no
-network unless the user opts in (``local_files_only=True`` by default), a seed, a choice of
-scheduler and of timestep spacing ("leading" is what SDXL's config gives DEIS; "trailing" starts
-at the last training step and is better at low NFE), and per-step progress.
+pipe.scheduler.config)``. genlab adds a pinned revision, no network unless the operator allowed it
+(``local_files_only=True`` by default), a seed, a choice of scheduler and of timestep spacing
+("leading" is what SDXL's config gives DEIS; "trailing" starts at the last training step and is
+better at low NFE), the decoded latents at chosen steps, and per-step progress.
 
 The same ``load_sdxl``/``generate_sdxl`` run the tests on a tiny SDXL pipeline with random
-weights saved to a local folder.
+weights saved to a local folder (tests/diffusion/tiny_sdxl.py).
 """
 
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from genlab import limits
-from genlab.errors import InputError, check_choice, check_int, check_number, check_seed, check_text
+from genlab.errors import InputError
 
 SDXL_ID = "stabilityai/stable-diffusion-xl-base-1.0"
 SDXL_REVISION = "462165984030d82259a11f4367a4eed129e94a7b"  # main as of the lecture (Jul 2023 release)
-SIZE_PRESETS = {  # the lecture's list (width x height)
-    "1024x1024": (1024, 1024), "1152x896": (1152, 896), "896x1152": (896, 1152),
-    "832x1216": (832, 1216), "1216x832": (1216, 832),
-}
-NFE_RANGE = limits.NFE_RANGE
-GUIDANCE_RANGE = (0.0, 12.0)
-IMAGES_RANGE = (1, limits.MAX_DIFFUSION_IMAGES)
-SIZE_RANGE = (64, 2048)
+# the lecture's list (width x height), and a smaller one that a CPU draws in a quarter of the time
+SIZE_PRESETS = ("1024x1024", "1152x896", "896x1152", "832x1216", "1216x832", "512x512")
 SPACINGS = ("leading", "trailing")
 
 
@@ -43,9 +40,24 @@ def device_and_dtype():
     return "cpu", torch.float32
 
 
+def is_cached(model: str = SDXL_ID) -> bool:
+    """Whether SDXL at the pinned revision is in the local Hugging Face cache (or ``model`` is a
+    saved pipeline folder): a file lookup, nothing is loaded or downloaded."""
+    if Path(model, "model_index.json").is_file():
+        return True
+    from huggingface_hub import try_to_load_from_cache
+
+    return isinstance(try_to_load_from_cache(model, "model_index.json", revision=SDXL_REVISION), str)
+
+
+def not_cached_error(model: str = SDXL_ID) -> InputError:
+    return InputError("model", "sdxl_not_cached", model=model, revision=SDXL_REVISION)
+
+
 @functools.lru_cache(maxsize=2)
 def load_sdxl(model: str = SDXL_ID, *, local_files_only: bool = True, device: str | None = None):
-    """Load the SDXL pipeline (cached and shared: ``generate_sdxl`` never modifies it).
+    """diffusers' ``StableDiffusionXLPipeline`` (cached and shared: ``generate_sdxl`` never
+    modifies it).
 
     ``model`` is the hub id (loaded at the pinned revision) or a local folder saved with
     ``save_pretrained``. Without ``local_files_only=False`` nothing is downloaded.
@@ -64,105 +76,63 @@ def load_sdxl(model: str = SDXL_ID, *, local_files_only: bool = True, device: st
         if dtype == torch.float16:
             kwargs["variant"] = "fp16"  # the half-size weight files, for the GPU
     try:
-        pipe = StableDiffusionXLPipeline.from_pretrained(model, **kwargs)
+        sdxl = StableDiffusionXLPipeline.from_pretrained(model, **kwargs)
     except (OSError, ValueError) as err:
         if local_files_only and not is_local:
-            raise InputError("model", "unavailable",
-                             reason=f"{model} is not in the local Hugging Face cache. Allow the "
-                                    "download (about 7 GB; CLI --allow-download, app checkbox) "
-                                    "or use the lab model.") from err
+            raise not_cached_error(model) from err
         raise
-    pipe = pipe.to(device)
+    sdxl = sdxl.to(device)
     if device == "cpu" or torch.cuda.get_device_properties(0).total_memory < 16 * 2**30:
         # Attention in slices: lower peak memory at 1024 px, where RAM or VRAM is short.
-        pipe.enable_attention_slicing()
-    pipe.set_progress_bar_config(disable=True)
-    return pipe
+        sdxl.enable_attention_slicing()
+    sdxl.set_progress_bar_config(disable=True)
+    return sdxl
 
 
-def round_size(width, height) -> tuple[int, int, list[str]]:
-    """Sizes rounded down to multiples of 8 (the VAE's factor), with a note for each change."""
-    notes = []
-    out = []
-    for name, value in (("width", width), ("height", height)):
-        value = check_int(name, value, *SIZE_RANGE)
-        if value % 8:
-            rounded = value - value % 8
-            notes.append(f"{name} {value} rounded down to {rounded} (a multiple of 8)")
-            value = rounded
-        out.append(value)
-    return out[0], out[1], notes
+def generate_sdxl(sdxl, prompt: str, *, negative_prompt: str = "", nfe: int = 25, guidance: float = 6.0,
+                  width: int = 1024, height: int = 1024, num_images: int = 1, seed: int = 0,
+                  scheduler: str = "deis", spacing: str = "leading", show_steps=(),
+                  on_step: Callable[[int, int], None] | None = None):
+    """The lecture's ``run_sdxl_deis`` with a seed, a scheduler and progress, on checked values
+    (``pipeline.DiffusionRequest`` checks them). Returns (PIL images, [(step, PIL image of the
+    decoded latents)] at ``show_steps``).
 
-
-@dataclass
-class SDXLResult:
-    images: list                 # PIL images
-    notes: list[str]             # corrections made to the input (e.g. rounded sizes)
-    record: dict                 # provenance record
-    intermediates: list = field(default_factory=list)  # [(step, PIL image of decoded x_t)]
-
-
-def generate_sdxl(pipe, prompt: str, *, negative_prompt: str = "", nfe: int = 25,
-                  guidance: float = 6.0, width: int = 1024, height: int = 1024,
-                  num_images: int = 1, seed: int | None = 0, scheduler: str = "deis",
-                  spacing: str = "leading", show_steps=(),
-                  on_step: Callable[[int, int], None] | None = None,
-                  model_id: str = SDXL_ID) -> SDXLResult:
-    """Run the lecture's ``run_sdxl_deis`` with validation, a seed and progress.
-
-    ``show_steps``: step indices at which the current latents are decoded by the VAE (costly:
-    one decoder pass each) so the user sees structure emerge.
+    Decoding the latents at ``show_steps`` costs one VAE decoder pass each, so the user sees
+    structure emerge.
     """
     import torch
 
     from genlab.families.diffusion.schedulers import scheduler_from_pipeline
-    from genlab.provenance import record
-    from genlab.seeding import resolve_seed
-
-    prompt = check_text("prompt", prompt, max_chars=limits.MAX_PROMPT_CHARS).strip()
-    negative_prompt = check_text("negative_prompt", negative_prompt or "", max_chars=limits.MAX_PROMPT_CHARS,
-                                 allow_empty=True)
-    nfe = check_int("nfe", nfe, *NFE_RANGE)
-    guidance = check_number("guidance", guidance, *GUIDANCE_RANGE)
-    num_images = check_int("num_images", num_images, *IMAGES_RANGE)
-    check_choice("spacing", spacing, SPACINGS)
-    width, height, notes = round_size(width, height)
-    seed = resolve_seed(check_seed("seed", seed))
 
     # A per-call view of the shared pipeline with its own scheduler (no weights are copied), so
     # two users' runs never share a scheduler's state.
-    sched = scheduler_from_pipeline(scheduler, pipe.scheduler, spacing=spacing)
-    pipe = type(pipe)(**{**pipe.components, "scheduler": sched})
-    pipe.set_progress_bar_config(disable=True)
+    sched = scheduler_from_pipeline(scheduler, sdxl.scheduler, spacing=spacing)
+    sdxl = type(sdxl)(**{**sdxl.components, "scheduler": sched})
+    sdxl.set_progress_bar_config(disable=True)
     show = set(int(s) for s in show_steps)
     intermediates = []
 
-    def callback(pipeline, step, timestep, tensors):
+    def callback(running, step, timestep, tensors):
         if step in show:
-            intermediates.append((step, decode_latents(pipeline, tensors["latents"][:1])[0]))
+            intermediates.append((step, decode_latents(running, tensors["latents"][:1])[0]))
         if on_step is not None:
             on_step(step, nfe)
         return tensors
 
     generator = torch.Generator(device="cpu").manual_seed(seed)
     with torch.inference_mode():
-        out = pipe(prompt=prompt, negative_prompt=negative_prompt or None,
-                   num_inference_steps=nfe, guidance_scale=guidance, height=height, width=width,
-                   num_images_per_prompt=num_images, generator=generator,
-                   callback_on_step_end=callback, callback_on_step_end_tensor_inputs=["latents"])
-    params = {"prompt": prompt, "negative_prompt": negative_prompt or None, "nfe": nfe,
-              "guidance": guidance, "width": width, "height": height, "scheduler": scheduler,
-              "spacing": spacing, "num_images": num_images}
-    rec = record(model=model_id, seed=seed, params=params,
-                 revision=SDXL_REVISION if model_id == SDXL_ID else None, kind="image")
-    return SDXLResult(images=list(out.images), notes=notes, record=rec, intermediates=intermediates)
+        out = sdxl(prompt=prompt, negative_prompt=negative_prompt or None, num_inference_steps=nfe,
+                   guidance_scale=guidance, height=height, width=width, num_images_per_prompt=num_images,
+                   generator=generator, callback_on_step_end=callback,
+                   callback_on_step_end_tensor_inputs=["latents"])
+    return list(out.images), intermediates
 
 
-def decode_latents(pipe, latents):
+def decode_latents(sdxl, latents):
     """VAE-decode latents (B, 4, h, w) into PIL images, as the pipeline does at its end."""
     import torch
 
-    vae = pipe.vae
+    vae = sdxl.vae
     upcast = vae.dtype == torch.float16 and vae.config.get("force_upcast", False)
     if upcast:  # SDXL's VAE overflows in float16; the pipeline upcasts it the same way
         vae.to(torch.float32)
@@ -172,4 +142,4 @@ def decode_latents(pipe, latents):
     finally:
         if upcast:
             vae.to(torch.float16)
-    return pipe.image_processor.postprocess(images.float(), output_type="pil")
+    return sdxl.image_processor.postprocess(images.float(), output_type="pil")
