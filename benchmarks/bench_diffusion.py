@@ -112,7 +112,7 @@ def main(argv=None):
     result = run(args.n_per_class, tuple(int(v) for v in args.nfe.split(",")), args.ddpm_1000_n,
                  args.guidance, log=(lambda r: None) if args.json else print)
     if args.plot:
-        from genlab.families.diffusion.plots import figure_to_array, nfe_figure
+        from genlab.families.diffusion.figures import figure_to_array, nfe_figure
         from genlab.provenance import record, save_image
 
         curves = [r for r in result["rows"] if r["nfe"] and r["n"] == result["rows"][0]["n"]]

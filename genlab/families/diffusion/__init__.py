@@ -11,7 +11,7 @@ The files, in the roles every family shares:
   samples with provenance out; the lab models and SDXL behind it (``load_lab_model``).
 * ``pretrained``: the lecture's SDXL base 1.0 + DEIS through diffusers' ``StableDiffusionXLPipeline``
   (pinned revision, local cache unless downloads are allowed).
-* ``evaluate``: sample quality and the bound on held-out digits; ``plots``: the figures.
+* ``evaluate``: sample quality and the bound on held-out digits; ``figures``: the figures.
 * ``cli``: ``genlab train|sample|eval diffusion``.
 
 The views over it: ``genlab.sections.diffusion`` (handlers), ``genlab.app.tabs.diffusion``,

@@ -80,10 +80,13 @@ def sample(request: DiffusionRequest,
     import numpy as np
     from tqdm import tqdm
 
+    from genlab.errors import InputError
     from genlab.i18n import Translator
     from genlab.provenance import save_image
     from genlab.viz import figure_image
 
+    if out.suffix.lower() != ".png":  # the provenance record lives in PNG text chunks
+        raise InputError("--out", "bad_suffix", suffixes=".png")
     bars = []  # made at the first step: a refused request prints no progress bar
 
     def on_step(i, total):

@@ -32,6 +32,7 @@ from genlab import limits
 from genlab.data.toy2d import TOY_SETS
 from genlab.errors import InputError, check_choice, check_int, check_text
 from genlab.families.diffusion.pretrained import SDXL_ID, SDXL_REVISION, SIZE_PRESETS, SPACINGS as SDXL_SPACINGS
+from genlab.families.diffusion.schedulers import SCHEDULERS, SPACINGS
 from genlab.i18n import LANGS, Translator
 from genlab.params import Request, Result, param
 
@@ -42,8 +43,7 @@ SDXL = SDXL_ID
 MODELS = (LAB, TOY, SDXL)
 # the shipped lab models' asset folders ("mnist" is the digits model's name in evaluate and the benchmark)
 LAB_ASSETS = {LAB: "diffusion-mnist", "mnist": "diffusion-mnist", TOY: "diffusion-toy2d"}
-SCHEDULER_NAMES = ("deis", "ddim", "dpm++", "euler", "ddpm")  # the keys of schedulers.SCHEDULERS, DEIS first
-SPACINGS = ("trailing", "leading", "linspace")
+SCHEDULER_NAMES = ("deis", *(name for name in SCHEDULERS if name != "deis"))  # the lecture's DEIS first
 DIGITS = ("none", *map(str, range(10)), "all")   # none: unconditional; all: n of each digit, in order
 LECTURE_PROMPT = ("A high-detail studio photo of a small robotic arm assembling a tiny circuit board, "
                   "realistic lighting, shallow depth of field")
@@ -239,7 +239,7 @@ class DiffusionResult(Result):
     def figure(self):
         """The toy particles' paths from noise (x_T) to data (x_0) over the toy set's points."""
         from genlab.data.toy2d import load_toy
-        from genlab.families.diffusion.plots import trajectories_figure
+        from genlab.families.diffusion.figures import trajectories_figure
 
         r = self.request
         tr = Translator(SECTION, r.lang)

@@ -78,6 +78,16 @@ def test_a_bad_request_is_refused_before_any_model_loads(tmp_path, monkeypatch, 
     assert "it/s" not in result.output and "%|" not in result.output  # no progress bar was drawn
 
 
+@pytest.mark.parametrize("name", ["x.jpg", "x.JPEG", "x"])
+def test_an_output_that_is_not_png_is_refused_before_any_model_loads(tmp_path, monkeypatch, name):
+    """Issue 15: ``--out x.jpg`` wrote PNG bytes under a .jpg name."""
+    monkeypatch.setattr(pipeline, "load_lab_model", lambda *a, **k: pytest.fail("a model was loaded"))
+    result = runner.invoke(app, ["sample", "diffusion", "--nfe", "2", "--out", str(tmp_path / name)])
+    assert result.exit_code == 2, result.output
+    assert "--out" in result.output and ".png" in result.output and "Traceback" not in result.output
+    assert not (tmp_path / name).exists()
+
+
 def test_sdxl_without_its_weights_says_so_before_loading(tmp_path):
     result = runner.invoke(app, ["sample", "diffusion", "--model", "sdxl", "--out", str(tmp_path / "x.png")])
     assert result.exit_code == 2
