@@ -41,8 +41,12 @@ def model_view(model: str, lang: str = "en") -> dict:
 
 def check_request(request: DiffusionRequest) -> None:
     """What the page checks before it runs a checked request: that its model is on this machine
-    (``InputError`` on ``model``, shown on the model's control)."""
-    pipeline.check_available(request)
+    (``InputError`` on ``model``, shown on the model's control: a short message, as the notes
+    already say how to get the weights, ``model_view``'s status)."""
+    try:
+        pipeline.check_available(request)
+    except InputError:
+        raise InputError("model", "sdxl_not_here") from None
 
 
 def generate(model=pipeline.LAB, digit="7", toy="eight_gaussians", prompt=pipeline.LECTURE_PROMPT,

@@ -8,6 +8,7 @@ import pytest
 from browser import ARTIFACTS, browser_page, error_toasts, open_app, open_tab
 
 from genlab.app.tabs.diffusion import TITLE
+from genlab.errors import InputError
 from genlab.families.diffusion import pretrained
 from genlab.families.diffusion.pipeline import SDXL, TOY, DiffusionRequest
 from genlab.i18n import Translator
@@ -35,8 +36,11 @@ def test_diffusion_tab_generates(app_server, lang):
         page.locator("#diffusion-strip img").first.wait_for(timeout=30_000)
         done = tr("done", n=16, seconds=0.0, scheduler="deis", nfe=5, guidance=3.0, seed=0)
         page.locator("#diffusion-notes").get_by_text(done.split(":")[-1].strip(), exact=False).wait_for()
-        assert page.locator("#diffusion-notebook").get_attribute("href") or page.locator(
-            "#diffusion-notebook a[href], a#diffusion-notebook[href]").count()
+        with page.expect_download(timeout=60_000) as download:  # issue 17: Open as notebook
+            page.locator("#diffusion-notebook").click()
+        assert download.value.suggested_filename.endswith(".ipynb")
+        notebook = open(download.value.path(), encoding="utf-8").read()
+        assert "DiffusionRequest(" in notebook and "nfe=5," in notebook and "seed=0," in notebook
         # issue 15: the samples fill their box (no large empty area around the grid)
         box = page.locator("#diffusion-samples").bounding_box()
         shown = page.locator("#diffusion-samples img").first.bounding_box()
@@ -67,7 +71,9 @@ def test_diffusion_tab_generates(app_server, lang):
             status = page.locator("#diffusion-notes").inner_text()
             assert "Hugging Face" in status
             page.locator("#diffusion-generate").click()
-            page.locator("#diffusion-model").get_by_text("Hugging Face", exact=False).first.wait_for(timeout=60_000)
+            short = tr.error(InputError("model", "sdxl_not_here"))  # the notes say the rest
+            page.locator("#diffusion-model").get_by_text(short.split(": ", 1)[1], exact=False).first.wait_for(
+                timeout=60_000)
             for output in ("#diffusion-samples", "#diffusion-strip", "#diffusion-notes"):
                 assert "Error" not in page.locator(output).inner_text(), output
             assert not error_toasts(page)
