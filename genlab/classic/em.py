@@ -14,9 +14,11 @@ sufficient statistics T(x) = (x_i x_j for i <= j, x, 1). Stacking T(x) for a blo
 a matrix Phi (rows: points, p = d(d+1)/2 + d + 1 columns), the E-step for all K components is ONE
 matrix product Phi @ eta (p x K), and the M-step's weighted sums sum_i r_ik T(x_i) are ONE more,
 R^T @ Phi. Both are BLAS GEMMs on one chunk of rows at a time: T(x) of a chunk is built in a
-reused buffer, used by both products and overwritten by the next chunk, so memory is O(chunk),
-never O(n d^2), and no n x d temporary per component is made. The data are centred on their mean
-(chunk by chunk), which keeps the expanded quadratic forms accurate.
+reused buffer and used by both products, and no n x d temporary per component is made. Building
+T(x) (d(d+1)/2 products per point) is about a third of an iteration at d = 32, so the chunks'
+T(x) are kept between iterations while they fit in ``cache_mb`` (default CACHE_MB); beyond it
+each chunk is rebuilt every sweep, so memory stays O(chunk + cache_mb), never O(n d^2). The data
+are centred on their mean (chunk by chunk), which keeps the expanded quadratic forms accurate.
 
 Data no single process holds: every quantity EM needs from the data is a sum over rows (the
 count and the mean, the statistics above, the k-means assignment counts, the rows picked for an
@@ -43,6 +45,7 @@ KMEANS_SAMPLE_MB = 64.0  # k-means runs on at most this much of the data (all of
 KMEANS_N_INIT = 4  # k-means++ seedings per init, the lowest inertia kept: cheap next to EM, and
                    # it escapes the bad seedings that make a single one lose to scikit-learn
 CHUNK_ELEMENTS = 2**19   # working buffers of one chunk: about 4 MB of float64
+CACHE_MB = 512.0  # T(x) kept between EM iterations up to this size (n = 1e5 at d = 32: 449 MB)
 EPS_NK = 10 * np.finfo(np.float64).eps  # added to N_k as scikit-learn does (empty components)
 
 
@@ -108,17 +111,14 @@ def initial_params(x, n_components: int, init: str, *, labels=None,
 def _from_sets(x: np.ndarray, n_components: int, labels, reg_covar: float) -> MixtureParams:
     n, d = x.shape
     if labels is None:
-        raise InputError("labels", "custom",
-                         text_en="init='from_sets' needs the labels of the points",
-                         text_ru="init='from_sets' требует метки точек")
+        raise InputError("labels", "from_sets_labels")
     labels = np.asarray(labels)
     if labels.shape != (n,):
         raise InputError("labels", "bad_shape", expected=f"({n},)", got=str(labels.shape))
     sets = [x[labels == k] for k in range(n_components)]
     for k, s in enumerate(sets):
         if len(s) < 2:
-            raise InputError("labels", "custom", text_en=f"set {k} has {len(s)} points; needs >= 2",
-                             text_ru=f"в наборе {k} {len(s)} точек; нужно >= 2")
+            raise InputError("labels", "from_sets_small", set=k, got=len(s))
     means = np.stack([s.mean(axis=0) for s in sets])
     covs = np.stack([_sample_cov(s) for s in sets]) + reg_covar * np.eye(d, dtype=x.dtype)
     weights = np.array([len(s) for s in sets], dtype=x.dtype)
@@ -207,33 +207,41 @@ def natural_parameters(params: MixtureParams, *, param: str = "covariances") -> 
 
 class _FeatureEngine:
     """A chunk's E-step and M-step sums as two GEMMs on its sufficient statistics T(x), built
-    once per chunk in a reused (p, chunk) buffer."""
+    per chunk in a reused (p, chunk) buffer; the T(x) of chunk ``index`` is kept for the next
+    sweeps while the cache has room (``cache_bytes``)."""
 
-    def __init__(self, d: int, chunk: int, dtype):
+    def __init__(self, d: int, chunk: int, dtype, cache_bytes: int = 0):
         self.d, self.q = d, d * (d + 1) // 2
-        self.phi = np.empty((_n_features(d), chunk), dtype=dtype)
-        self.phi[-1] = 1.0
-        self.b = 0
+        self.buffer = np.empty((_n_features(d), chunk), dtype=dtype)
+        self.buffer[-1] = 1.0
+        self.phi = self.buffer[:, :0]
+        self.cache, self.cache_left = {}, cache_bytes
 
     def prepare(self, params: MixtureParams) -> None:
         eta = natural_parameters(params, param="covariances (try a larger reg_covar)")
         self.eta_t = np.ascontiguousarray(eta.T, dtype=self.phi.dtype)   # (K, p)
 
-    def load(self, xc: np.ndarray) -> None:
+    def load(self, xc: np.ndarray, index: int | None = None) -> None:
+        if index in self.cache:
+            self.phi = self.cache[index]
+            return
         b, d = xc.shape
         xt = np.ascontiguousarray(xc.T)                   # (d, b): each statistic a contiguous row
-        phi, row = self.phi, 0
+        phi, row = self.buffer[:, :b], 0
         for i in range(d):
-            np.multiply(xt[i], xt[i:], out=phi[row: row + d - i, :b])
+            np.multiply(xt[i], xt[i:], out=phi[row: row + d - i])
             row += d - i
-        phi[self.q: self.q + d, :b] = xt
-        self.b = b
+        phi[self.q: self.q + d] = xt
+        if index is not None and phi.nbytes <= self.cache_left:
+            phi = self.cache[index] = phi.copy()
+            self.cache_left -= phi.nbytes
+        self.phi = phi
 
     def log_joint(self) -> np.ndarray:
-        return self.eta_t @ self.phi[:, :self.b]         # (K, b): the E-step, one GEMM
+        return self.eta_t @ self.phi                     # (K, b): the E-step, one GEMM
 
     def add_stats(self, resp: np.ndarray, stats: np.ndarray) -> None:
-        stats += resp @ self.phi[:, :self.b].T           # (K, p): the M-step sums, one GEMM
+        stats += resp @ self.phi.T                       # (K, p): the M-step sums, one GEMM
 
 
 class _DirectEngine:
@@ -242,7 +250,7 @@ class _DirectEngine:
     cheaper. Per component: E-step one GEMM x @ U_k (Sigma_k^{-1} = U_k U_k^T), M-step sums one
     GEMM (r_k x)^T x."""
 
-    def __init__(self, d: int, chunk: int, dtype):
+    def __init__(self, d: int, chunk: int, dtype, cache_bytes: int = 0):
         self.d, self.dtype = d, dtype
         self.iu, self.ju = np.triu_indices(d)
 
@@ -260,7 +268,7 @@ class _DirectEngine:
         with np.errstate(divide="ignore"):
             self.const = np.log(np.asarray(params.weights, np.float64)) - 0.5 * (d * LOG_2PI + log_det)
 
-    def load(self, xc: np.ndarray) -> None:
+    def load(self, xc: np.ndarray, index: int | None = None) -> None:
         self.xc = xc
 
     def log_joint(self) -> np.ndarray:
@@ -283,13 +291,15 @@ class _DirectEngine:
 ENGINES = ("auto", "features", "direct")
 
 
-def _make_engine(data: "_Data", n_components: int, engine: str):
+def _make_engine(data: "_Data", n_components: int, engine: str, cache_mb: float = 0.0):
     """"features" unless there are few components for the dimension (4 K < d): measured in
     benchmarks/bench_em.py, T(x)'s d(d+1)/2 columns then cost more to build than they save."""
     check_choice("engine", engine, ENGINES)
+    cache_bytes = int(check_number("cache_mb", cache_mb, 0) * 2**20)
     if engine == "auto":
         engine = "direct" if 4 * n_components < data.dim else "features"
-    return (_DirectEngine if engine == "direct" else _FeatureEngine)(data.dim, data.chunk, data.dtype)
+    kind = _DirectEngine if engine == "direct" else _FeatureEngine
+    return kind(data.dim, data.chunk, data.dtype, cache_bytes)
 
 
 def _identity(array):
@@ -345,8 +355,8 @@ class _Data:
         acc = np.zeros(k_total * _n_features(self.dim) + 1)   # the stats, then the log-likelihood
         stats = acc[:-1].reshape(k_total, -1)
         total_ll = 0.0
-        for xc in self.chunks():
-            engine.load(xc)
+        for index, xc in enumerate(self.chunks()):
+            engine.load(xc, index)
             log_joint = engine.log_joint()                     # (K, b)
             top = log_joint.max(axis=0)
             np.subtract(log_joint, top, out=log_joint)
@@ -435,8 +445,8 @@ def _as_rows(x) -> Rows:
 def em_fit(x, n_components: int = 2, *, init: str = "pca_split", labels=None,
            initial: MixtureParams | None = None, n_init: int = 1, n_iter: int = 100,
            tol: float = 1e-6, reg_covar: float = 1e-6, damping: float = 1.0, early_stop: bool = True,
-           seed=0, engine: str = "auto", chunk_size: int | None = None, all_reduce=None,
-           callback=None) -> EMHistory:
+           seed=0, engine: str = "auto", chunk_size: int | None = None,
+           cache_mb: float = CACHE_MB, all_reduce=None, callback=None) -> EMHistory:
     """Fit a K-component full-covariance Gaussian mixture by EM and return its history.
 
     Parameters
@@ -457,6 +467,8 @@ def em_fit(x, n_components: int = 2, *, init: str = "pca_split", labels=None,
     engine : "features" (GEMMs on T(x)), "direct" (GEMMs on x), or "auto" (by K and d); the
         same numbers either way, to round-off
     chunk_size : rows per chunk (default: about 4 MB of working buffers)
+    cache_mb : the chunks' sufficient statistics T(x) are kept between iterations up to this many
+        MB (faster: T(x) is not rebuilt each sweep); 0 keeps the working memory O(chunk)
     all_reduce : when ``x`` is one process's shard, a function that sums a float64 array over
         all processes and returns the sum (``genlab.distributed.all_reduce_sum_`` on a tensor);
         every process then returns the same fit
@@ -472,13 +484,12 @@ def em_fit(x, n_components: int = 2, *, init: str = "pca_split", labels=None,
     rows = _as_rows(x)
     if labels is not None or init == "from_sets":
         if rows.n != rows.n_total or not isinstance(rows, ArrayRows):
-            raise InputError("init", "custom", text_en="init='from_sets' needs the data in memory",
-                             text_ru="init='from_sets' требует данные в памяти")
+            raise InputError("init", "from_sets_in_memory")
     data = _Data(rows, chunk_size=chunk_size, n_components=n_components, all_reduce=all_reduce)
     n, d, dtype = data.n, data.dim, data.dtype
     if n < max(2, n_components):
         raise InputError(rows.param, "too_few_rows", min_rows=max(2, n_components), got=n)
-    sweeper = _make_engine(data, n_components, engine)
+    sweeper = _make_engine(data, n_components, engine, cache_mb)
     if initial is not None:
         start = MixtureParams.checked(initial.weights, initial.means, initial.covariances, dtype=dtype)
         if start.dim != d or start.n_components != n_components:

@@ -20,7 +20,7 @@ from sklearn.base import BaseEstimator
 from sklearn.base import DensityMixin as _SkDensityMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from genlab.classic.em import GMM_INITS, _check_em_args, em_fit
+from genlab.classic.em import CACHE_MB, GMM_INITS, _check_em_args, em_fit
 from genlab.errors import InputError, check_choice
 from genlab.prob.mixture import (MixtureParams, component_log_prob, mixture_logpdf,
                                  mixture_sample, responsibilities)
@@ -47,6 +47,8 @@ class GaussianMixtureEM(_SkDensityMixin, BaseEstimator):
     warm_start : when True, a second ``fit`` starts from the parameters of the first (one run,
         ``n_init`` ignored), as scikit-learn's
     random_state : seed of the random initialisations (int, RandomState or None)
+    cache_mb : memory (MB) for the data's sufficient statistics kept between EM iterations
+        (faster; 0 keeps EM's working memory to one chunk of rows)
 
     Attributes
     ----------
@@ -60,7 +62,7 @@ class GaussianMixtureEM(_SkDensityMixin, BaseEstimator):
     def __init__(self, n_components: int = 1, *, init: str = "kmeans", n_init: int = 1,
                  max_iter: int = 100, tol: float = 1e-6, reg_covar: float = 1e-6,
                  damping: float = 1.0, early_stop: bool = True, warm_start: bool = False,
-                 random_state=None):
+                 random_state=None, cache_mb: float = CACHE_MB):
         self.n_components = n_components
         self.init = init
         self.n_init = n_init
@@ -71,6 +73,7 @@ class GaussianMixtureEM(_SkDensityMixin, BaseEstimator):
         self.early_stop = early_stop
         self.warm_start = warm_start
         self.random_state = random_state
+        self.cache_mb = cache_mb
 
     # ----- fitting -----
     def fit(self, X, y=None):
@@ -87,13 +90,12 @@ class GaussianMixtureEM(_SkDensityMixin, BaseEstimator):
             seed = np.random.RandomState(seed).randint(2**31 - 1)
         labels = None if self.init != "from_sets" else y
         if warm and self.means_.shape[0] != self.n_components:
-            raise InputError("n_components", "custom",
-                             text_en=f"warm_start needs the fitted number of components, {self.means_.shape[0]}",
-                             text_ru=f"warm_start требует прежнее число компонент, {self.means_.shape[0]}")
+            raise InputError("n_components", "warm_start_components", fitted=self.means_.shape[0])
         history = em_fit(X, self.n_components, init=self.init, labels=labels,
                          initial=self.params_ if warm else None, n_init=1 if warm else self.n_init,
                          n_iter=self.max_iter, tol=self.tol, reg_covar=self.reg_covar,
-                         damping=self.damping, early_stop=self.early_stop, seed=int(seed))
+                         damping=self.damping, early_stop=self.early_stop, seed=int(seed),
+                         cache_mb=self.cache_mb)
         return self.set_history(history)
 
     def set_history(self, history) -> "GaussianMixtureEM":
@@ -200,8 +202,7 @@ class GaussianMixtureEM(_SkDensityMixin, BaseEstimator):
             raise FileNotFoundError(f"model: no config.json + model.safetensors in {path}")
         config = json.loads((path / "config.json").read_text())
         if config.get("format") != FORMAT:
-            raise InputError("model", "custom", text_en=f"{path} is not a saved GaussianMixtureEM",
-                             text_ru=f"{path} — не сохранённая модель GaussianMixtureEM")
+            raise InputError("model", "not_saved_mixture", path=path)
         names = cls().get_params().keys()
         model = cls(**{k: config[k] for k in names if k in config})
         tensors = load_file(str(path / "model.safetensors"))

@@ -91,6 +91,21 @@ def test_chunk_sizes_and_engines_agree():
         em_fit(x, 3, engine="gpu")
 
 
+def test_cache_of_sufficient_statistics_changes_nothing_but_speed():
+    """T(x) kept between iterations (whole, or only the chunks that fit the budget) gives the same
+    fit bit for bit as rebuilding it every sweep."""
+    x = blobs(3000, 6, 4, seed=3)
+    kwargs = dict(n_iter=8, early_stop=False, seed=0, engine="features", chunk_size=300)
+    rebuilt = em_fit(x, 4, cache_mb=0, **kwargs)
+    chunk_mb = 300 * (6 * 7 // 2 + 6 + 1) * 8 / 2**20
+    for cache_mb in (100.0, 3.5 * chunk_mb):  # all ten chunks cached / three of them
+        cached = em_fit(x, 4, cache_mb=cache_mb, **kwargs)
+        np.testing.assert_array_equal(cached.log_likelihood, rebuilt.log_likelihood)
+        np.testing.assert_array_equal(cached.covariances, rebuilt.covariances)
+    with pytest.raises(InputError, match="cache_mb"):
+        em_fit(x, 4, cache_mb=-1)
+
+
 def test_bad_input_names_the_parameter():
     x = blobs(50, 2, 2)
     with pytest.raises(InputError, match="damping"):
