@@ -116,15 +116,16 @@ class PageWatch:
 
 
 @contextlib.contextmanager
-def browser_page(viewport=(1400, 1000)):
-    """Yield ``(page, watch)`` in headless Chromium."""
+def browser_page(viewport=(1400, 1000), locale: str = "en-US"):
+    """Yield ``(page, watch)`` in headless Chromium whose browser language is ``locale``."""
     executable = require_chromium()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS, headless=True)
         try:
-            page = browser.new_page(viewport={"width": viewport[0], "height": viewport[1]})
+            page = browser.new_page(viewport={"width": viewport[0], "height": viewport[1]},
+                                    locale=locale)
             watch = PageWatch(page)
             yield page, watch
         finally:

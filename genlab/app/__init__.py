@@ -14,17 +14,6 @@ from genlab.app.tabs import SECTIONS
 from genlab.i18n import LANG_NAMES, LANGS
 from genlab.limits import QUEUE, QueueLimits
 
-APP_STRINGS = {
-    "en": {"title": "genlab — a cross-section of modern generative ML",
-           "subtitle": "The lecture, live: every family of generative models, trained here and "
-                       "running on your CPU. Pretrained lecture models load when you have a GPU "
-                       "and a model hub."},
-    "ru": {"title": "genlab — разрез современного генеративного ML",
-           "subtitle": "Лекция вживую: каждое семейство генеративных моделей, обученное здесь и "
-                       "работающее на вашем CPU. Предобученные модели лекции загружаются, когда "
-                       "есть GPU и доступ к хабу моделей."},
-}
-
 FAVICON = Path(__file__).resolve().parent / "favicon.png"
 
 CSS = """
@@ -52,7 +41,7 @@ def build_blocks(lang: str = "en", sections=SECTIONS):
 
     from genlab.app.guard import GuardedBlocks
 
-    tr = Translator(APP_STRINGS, lang)
+    tr = Translator("app", lang)
     with GuardedBlocks(title=tr("title"), analytics_enabled=False) as demo:
         with gr.Row(equal_height=True):
             gr.Markdown(f"## {tr('title')}\n{tr('subtitle')}")
@@ -128,6 +117,7 @@ def create_app(default_lang: str = "en", sections=SECTIONS, queue: QueueLimits =
         session_files.add_public(file_references(blocks.config))
     app.add_middleware(SessionFilesMiddleware, files=session_files)
     app.add_middleware(serving.RefuseInUserLanguage, langs=LANGS)
+    app.add_middleware(serving.PageLanguage, langs=LANGS)
     return app
 
 

@@ -152,6 +152,58 @@ class RefuseInUserLanguage:
         await self.app(scope, receive, send_translated)
 
 
+class PageLanguage:
+    """ASGI middleware: Gradio's own strings (its buttons, "Use via API", progress and error
+    toasts) follow the page's language, ``/ru/`` -> Russian, whatever the browser's locale.
+
+    Gradio's front end takes its locale from ``navigator.language`` when its bundle starts, before
+    any of the app's own code or ``head`` runs, so the page's HTML gets a first script that makes
+    the browser report the page's language.
+    """
+
+    def __init__(self, app, langs):
+        self.app = app
+        self.langs = tuple(langs)
+
+    async def __call__(self, scope, receive, send):
+        lang = scope["path"].strip("/") if scope["type"] == "http" else None
+        if lang not in self.langs or scope["method"] != "GET":
+            return await self.app(scope, receive, send)
+        held: dict = {}
+
+        async def send_pinned(message):
+            if message["type"] == "http.response.start":
+                headers = dict(message.get("headers", []))
+                if not headers.get(b"content-type", b"").startswith(b"text/html"):
+                    held["pass"] = True
+                    return await send(message)
+                held["start"], held["body"] = message, b""
+                return
+            if held.get("pass") or "start" not in held:
+                return await send(message)
+            held["body"] += message.get("body", b"")
+            if message.get("more_body"):
+                return
+            body = pin_page_language(held["body"], lang)
+            headers = [(k, v) for k, v in held["start"].get("headers", [])
+                       if k.lower() != b"content-length"]
+            await send({**held["start"], "headers": headers + [(b"content-length", str(len(body)).encode())]})
+            await send({"type": "http.response.body", "body": body})
+
+        await self.app(scope, receive, send_pinned)
+
+
+def pin_page_language(html: bytes, lang: str) -> bytes:
+    """``html`` with a first script that sets the browser's reported language to ``lang``."""
+    script = ("<script>(() => {const lang = %s; for (const [key, value] of "
+              "[['language', lang], ['languages', [lang]]]) Object.defineProperty(Navigator.prototype, "
+              "key, {configurable: true, get: () => value}); document.documentElement.lang = lang;})();"
+              "</script>" % json.dumps(lang)).encode()
+    head = re.search(rb"<head[^>]*>", html, flags=re.IGNORECASE)
+    at = head.end() if head else 0
+    return html[:at] + script + html[at:]
+
+
 # ---------------------------------------------------------------- what a class leaves behind
 
 def drop_expired_sessions(blocks, limits: QueueLimits, now: float | None = None) -> int:

@@ -43,3 +43,12 @@ def test_create_app_rejects_bad_language():
 
     with pytest.raises(ValueError, match="lang"):
         create_app("xx")
+
+
+def test_page_language_script_comes_first():
+    from genlab.app.serving import pin_page_language
+
+    html = b'<!doctype html><html><head><meta charset="utf-8"><script src="/x.js"></script></head></html>'
+    pinned = pin_page_language(html, "ru")
+    assert pinned.index(b'const lang = "ru"') < pinned.index(b"/x.js")
+    assert pinned.startswith(b"<!doctype html><html><head><script>")

@@ -30,3 +30,15 @@ def test_every_tab_in_both_languages(app_server):
             assert not error_toasts(page)
         assert "Русский" in page.content()
         watch.assert_clean()
+
+
+@pytest.mark.parametrize("lang,browser_locale,use_via_api", [("ru", "en-US", "Использовать через API"),
+                                                             ("en", "ru-RU", "Use via API")])
+def test_gradio_strings_follow_the_page_not_the_browser(app_server, lang, browser_locale, use_via_api):
+    """Issue 14: Gradio's own strings (here its footer) are in the page's language even when the
+    browser's locale is the other one."""
+    with browser_page(locale=browser_locale) as (page, watch):
+        open_app(page, f"{app_server}/{lang}/")
+        page.get_by_text(use_via_api).first.wait_for(timeout=30_000)
+        assert page.evaluate("document.documentElement.lang") == lang
+        watch.assert_clean()
