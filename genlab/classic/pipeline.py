@@ -84,7 +84,7 @@ class TwoParadigmsRequest(Request):
                 raise InputError(name, "iteration_past_fit", value=getattr(self, name), interval=f"[0, {last}]")
 
 
-FIGURE_TEXT = ("lr_title", "gmm_title", "class1", "class2", "lr_boundary", "bayes", "samples", "loss",
+FIGURE_TEXT = ("lr_title", "gmm_title", "at_iteration", "class1", "class2", "lr_boundary", "bayes", "samples", "loss",
                "loglik", "iteration")
 
 
@@ -180,7 +180,7 @@ class MleKlRequest(Request):
 
 
 MLE_MC_SAMPLES = 20_000  # Monte-Carlo draws from p* for the cross-entropy and H(p*)
-MLE_TEXT = ("mle_title", "train_nll", "cross_entropy", "entropy", "kl", "iteration")
+MLE_TEXT = ("mle_title", "train_nll", "cross_entropy", "entropy", "kl", "iteration", "nats")
 
 
 @dataclass

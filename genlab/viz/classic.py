@@ -18,6 +18,11 @@ from genlab.prob.mixture import mixture_sample
 C1, C2 = "#1f77b4", "#ff7f0e"
 
 
+def panel_title(text: dict, key: str, t: int, line_break: str) -> str:
+    """A panel's title on two lines (the model, then its iteration): half a page is narrow."""
+    return f"{text[key]}{line_break}{text['at_iteration'].format(t=t)}"
+
+
 def cov_ellipse(mean, cov, nsig: float = 1.0, n: int = 120):
     """Points (n, 2) of the nsig-standard-deviation ellipse of N(mean, cov) in 2-D."""
     vals, vecs = np.linalg.eigh(np.asarray(cov, dtype=np.float64))
@@ -50,7 +55,7 @@ def draw_logreg(ax, x1, x2, path: LogRegPath, t: int, xlim, ylim, *, text: dict)
     ax.plot(*logreg_line(path, t, xlim, ylim), color="k", linewidth=2, label=tx["lr_boundary"])
     ax.set_xlim(*xlim)
     ax.set_ylim(*ylim)
-    ax.set_title(tx["lr_title"].format(t=t), fontsize=10)
+    ax.set_title(panel_title(tx, "lr_title", t, "\n"), fontsize=10)
     ax.legend(loc="lower left", fontsize=7, frameon=False)
     ax.grid(True, linewidth=0.4)
 
@@ -83,7 +88,7 @@ def draw_gmm(ax, x1, x2, history: EMHistory, t: int, xlim, ylim, *, n_samples: i
             ax.plot(*lr_line, color="grey", linestyle=":", linewidth=1.5)
     ax.set_xlim(*xlim)
     ax.set_ylim(*ylim)
-    ax.set_title(tx["gmm_title"].format(t=t), fontsize=10)
+    ax.set_title(panel_title(tx, "gmm_title", t, "\n"), fontsize=10)
     ax.legend(loc="lower left", fontsize=7, frameon=False)
     ax.grid(True, linewidth=0.4)
 
@@ -145,7 +150,7 @@ def mle_kl(curve: MLEKLCurve, *, text: dict):
                color="0.8", alpha=0.5)
     ax.fill_between(it, curve.entropy, curve.cross_entropy, color="C3", alpha=0.15, label=tx["kl"])
     ax.set_xlabel(tx["iteration"])
-    ax.set_ylabel("nats")
+    ax.set_ylabel(tx["nats"])
     ax.set_title(tx["mle_title"], fontsize=10)
     ax.legend(fontsize=8)
     ax.grid(True, linewidth=0.4)
@@ -228,7 +233,7 @@ def two_paradigms_spec(x1, x2, path: LogRegPath, history: EMHistory, t_lr: int, 
     left, right, top, bottom = [0.0, 0.47], [0.53, 1.0], [0.34, 1.0], [0.0, 0.2]
     axis = {"showgrid": True, "gridcolor": "#e5e5e5", "zeroline": False, "linecolor": "#999"}
     layout = {
-        "height": 720, "margin": {"l": 40, "r": 10, "t": 40, "b": 40},
+        "height": 740, "margin": {"l": 40, "r": 10, "t": 60, "b": 40},
         "plot_bgcolor": "white", "paper_bgcolor": "white",
         "legend": {"orientation": "h", "y": -0.12},
         "xaxis": {**axis, "domain": left, "anchor": "y", "range": list(xlim)},
@@ -242,8 +247,8 @@ def two_paradigms_spec(x1, x2, path: LogRegPath, history: EMHistory, t_lr: int, 
         "annotations": [
             {"text": title, "x": (dom[0] + dom[1]) / 2, "y": y, "xref": "paper", "yref": "paper",
              "xanchor": "center", "yanchor": "bottom", "showarrow": False, "font": {"size": 12}}
-            for title, dom, y in ((tx["lr_title"].format(t=t_lr), left, 1.0),
-                                  (tx["gmm_title"].format(t=t_em), right, 1.0),
+            for title, dom, y in ((panel_title(tx, "lr_title", t_lr, "<br>"), left, 1.0),
+                                  (panel_title(tx, "gmm_title", t_em, "<br>"), right, 1.0),
                                   (tx["loss"], left, 0.2), (tx["loglik"], right, 0.2))],
     }
     return {"data": traces, "layout": layout}

@@ -75,7 +75,7 @@ def test_sections_one_and_two(app_server, lang):
         em_box = page.locator("#discriminative-t-em input[type='number']")
         em_box.fill("7")
         em_box.press("Enter")
-        title = disc_tr("gmm_title", t=7)
+        title = disc_tr("gmm_title") + disc_tr("at_iteration", t=7)  # two lines: textContent joins them
         page.wait_for_function(f"[...document.querySelectorAll('#discriminative-plot .annotation-text')]"
                                f".some(e => e.textContent === {title!r})")
         assert_title_uncovered(page, "#discriminative-plot")
@@ -86,13 +86,21 @@ def test_sections_one_and_two(app_server, lang):
 
         # a bad value is shown on its control, in the page's language; the outputs keep the last
         # good result and are not marked "Error" (issue 15)
-        page.get_by_text(disc_tr("lr_h")).first.click()  # open the accordion
+        page.get_by_text(disc_tr("lr_h")).first.click()  # open the accordion (its content mounts now)
         lr = page.locator("#discriminative-lr input")
+        lr.wait_for(state="visible")
+        page.wait_for_timeout(500)  # the accordion's opening must not re-mount the box after we type
         lr.fill("-1")
-        lr.press("Enter")
+        lr.press("Tab")
+        page.wait_for_function("document.querySelector('#discriminative-lr input').value === '-1'")
         page.locator("#discriminative-refit").click()
         outside = "is outside the allowed range" if lang == "en" else "вне допустимого диапазона"
-        page.wait_for_function(f"document.querySelector('#discriminative-lr').innerText.includes({outside!r})")
+        try:
+            page.wait_for_function(f"document.querySelector('#discriminative-lr').innerText.includes({outside!r})",
+                                   timeout=60_000)
+        except Exception as err:  # say what the page shows instead
+            raise AssertionError(f"no message on the control: lr shows {page.locator('#discriminative-lr').inner_text()!r}, "
+                                 f"toasts {error_toasts(page)}, status {status.inner_text()!r}") from err
         for output in ("#discriminative-plot", "#discriminative-status", "#discriminative-t-em"):
             assert "Error" not in page.locator(output).inner_text(), output
         assert "сид 2" in status.inner_text() or "seed 2" in status.inner_text()

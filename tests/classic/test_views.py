@@ -93,7 +93,8 @@ def test_slider_redraw_uses_the_stored_fit_without_refitting(monkeypatch):
         monkeypatch.setattr(module, name, no_refit)
     figs = [disc.replay(fit, t, t, 100, True).spec() for t in (0, 5, 20)]
     titles = [f["layout"]["annotations"][1]["text"] for f in figs]
-    assert titles == [Translator("discriminative", "en")("gmm_title", t=t) for t in (0, 5, 20)]
+    tr = Translator("discriminative", "en")
+    assert titles == [f"{tr('gmm_title')}<br>{tr('at_iteration', t=t)}" for t in (0, 5, 20)]
     # the GMM panel's ellipses move with the EM iteration
     assert json.dumps(figs[0]["data"], default=str) != json.dumps(figs[2]["data"], default=str)
     assert disc.replay(None, 0, 0, 10, True) is None
@@ -220,7 +221,7 @@ def test_figures_are_in_the_pages_language():
     assert "Монте-Карло" in " ".join(fit_mle_kl(MleKlRequest(n_points=200, em_iters=5, lang="ru")).show()
                                      .axes[0].get_legend_handles_labels()[1])
     ru = fit_two_paradigms(TwoParadigmsRequest(lang="ru", em_iters=5))
-    assert ru.figure().axes[1].get_title() == "Генеративная: смесь 2 гауссиан по EM, итерация 0"
+    assert ru.figure().axes[1].get_title() == "Генеративная: смесь 2 гауссиан по EM\nитерация 0"
 
 
 def test_figure_functions_have_no_english_defaults():

@@ -93,12 +93,14 @@ def render(lang: str) -> None:
     with gr.Accordion(tr("mle_h"), open=False):
         gr.Markdown(tr("mle_about"))
         with gr.Row():
-            k = controls(MleKlRequest, lang, MleKlRequest.control_names(), elem_prefix="mle-")
+            k = controls(MleKlRequest, lang, ["n_points", "n_components", "em_iters"], elem_prefix="mle-")
+        with gr.Row():
+            k.update(controls(MleKlRequest, lang, ["init", "damping", "seed"], elem_prefix="mle-"))
         run = gr.Button(tr("mle_run"), elem_id="discriminative-mle-run")
         mle_plot = gr.Plot(show_label=False, elem_id="discriminative-mle-plot")
         mle_text = gr.Markdown(elem_id="discriminative-mle-text")
         mle_notebook = gr.DownloadButton(tr("open_notebook"), value=None, size="sm",
                                          elem_id="discriminative-mle-notebook")
-        run.click(safe(functools.partial(handlers.run_mle_kl, lang=lang)), list(k.values()),
+        run.click(safe(functools.partial(handlers.run_mle_kl, lang=lang)), [k[name] for name in MleKlRequest.control_names()],
                   [mle_plot, mle_text, mle_notebook], api_name="discriminative_mle_kl",
-                  validator=validator(MleKlRequest, k, lang), **HEAVY)
+                  validator=validator(MleKlRequest, MleKlRequest.control_names(), lang), **HEAVY)

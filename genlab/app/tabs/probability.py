@@ -28,21 +28,18 @@ def render(lang: str) -> None:
     gr.Markdown(tr("about"))
 
     gr.Markdown(tr("surface_h"))
+    m = controls(MixtureRequest, lang, ["components"])  # full width: six columns never clipped
+    gr.Markdown(tr("table_help"))
     with gr.Row():
         with gr.Column(scale=2):
-            m = controls(MixtureRequest, lang, ["components"])
-            gr.Markdown(tr("table_help"))
-            with gr.Row():
-                m.update(controls(MixtureRequest, lang, ["n_samples", "grid_points", "seed"]))
-            with gr.Row():
-                m.update(controls(MixtureRequest, lang, ["elevation", "azimuth"]))
+            m.update(controls(MixtureRequest, lang, ["n_samples", "grid_points", "seed", "elevation", "azimuth"]))
             draw = gr.Button(tr("draw"), variant="primary", elem_id="probability-draw")
-            figure, table, notebook = handlers.draw_mixture(lang=lang)
-            moments = gr.Markdown(table, elem_id="probability-moments")
         with gr.Column(scale=3):
+            figure, table, notebook = handlers.draw_mixture(lang=lang)
             surface = gr.Plot(figure, show_label=False, elem_id="probability-surface")
             surface_notebook = gr.DownloadButton(tr("open_notebook"), value=notebook, size="sm",
                                                  elem_id="probability-surface-notebook")
+            moments = gr.Markdown(table, elem_id="probability-moments")
     names = MixtureRequest.control_names()
     draw.click(safe(functools.partial(handlers.draw_mixture, lang=lang)), [m[name] for name in names],
                [surface, moments, surface_notebook], api_name="probability_surface",
