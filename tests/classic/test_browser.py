@@ -63,6 +63,14 @@ def test_sections_one_and_two(app_server, lang):
         assert "Error" not in page.locator("#probability-moments-plot").inner_text()
 
         open_tab(page, discriminative.TITLE[lang])
+        # Open the logistic-regression settings now, long before typing in them: Gradio mounts a
+        # closed accordion's controls when it opens and sets their initial values once more a
+        # moment later (~0.1-0.3 s), overwriting whatever was typed in between. On a quiet machine
+        # Playwright types that fast: Refit then ran with the default lr and the message this test
+        # waits for never came (CI's 120 s timeout).
+        page.get_by_text(disc_tr("lr_h")).first.click()
+        lr = page.locator("#discriminative-lr input")
+        lr.wait_for(state="visible")
         status = page.locator("#discriminative-status")
         page.wait_for_function(f"document.querySelector('#discriminative-status').innerText"
                                f".includes({disc_tr('status').split()[0] + ' 1'!r})")
@@ -86,10 +94,6 @@ def test_sections_one_and_two(app_server, lang):
 
         # a bad value is shown on its control, in the page's language; the outputs keep the last
         # good result and are not marked "Error" (issue 15)
-        page.get_by_text(disc_tr("lr_h")).first.click()  # open the accordion (its content mounts now)
-        lr = page.locator("#discriminative-lr input")
-        lr.wait_for(state="visible")
-        page.wait_for_timeout(500)  # the accordion's opening must not re-mount the box after we type
         lr.fill("-1")
         lr.press("Tab")
         page.wait_for_function("document.querySelector('#discriminative-lr input').value === '-1'")
