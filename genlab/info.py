@@ -32,15 +32,21 @@ def device() -> str:
     return f"cpu ({torch.get_num_threads()} threads)"
 
 
-def pretrained_status(model_id: str) -> str:
+def pretrained_available(model_id: str) -> bool:
     """Whether a pretrained model's files are in the local Hugging Face cache (no network)."""
     try:
         from huggingface_hub import scan_cache_dir
 
-        cached = {repo.repo_id for repo in scan_cache_dir().repos}
+        return model_id in {repo.repo_id for repo in scan_cache_dir().repos}
     except Exception:  # noqa: BLE001 - no cache directory yet
-        cached = set()
-    return "in local cache" if model_id in cached else "not cached (needs a model hub or a local folder)"
+        return False
+
+
+def pretrained_status(model_id: str) -> str:
+    """Whether a pretrained model's files are on this machine, in words (no network)."""
+    if pretrained_available(model_id):
+        return "in local cache"
+    return "not cached (needs a model hub or a local folder)"
 
 
 def collect() -> dict:
