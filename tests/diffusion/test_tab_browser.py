@@ -45,6 +45,13 @@ def test_diffusion_tab_generates(app_server, lang):
         box = page.locator("#diffusion-samples").bounding_box()
         shown = page.locator("#diffusion-samples img").first.bounding_box()
         assert shown["height"] >= 0.6 * box["height"], (shown, box)
+        for output in ("#diffusion-samples", "#diffusion-strip"):  # a label never runs under the image's buttons
+            label = page.locator(f"{output} [data-testid='block-label']").first.bounding_box()
+            buttons = page.locator(f"{output} .icon-button-wrapper").first.bounding_box()
+            assert buttons is None or label["x"] + label["width"] <= buttons["x"], (output, label, buttons)
+        print(f"samples box {box['width']:.0f}x{box['height']:.0f}, image {shown['width']:.0f}x{shown['height']:.0f}")
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"diffusion-tab-{lang}-digits.png"), full_page=True)
 
         strip = page.locator("#diffusion-strip-steps textarea, #diffusion-strip-steps input").first
         strip.fill("99")
