@@ -43,6 +43,24 @@ def test_the_declared_defaults_are_the_lectures_widget():
     assert (d["t_lr"], d["t_em"]) == (0, 0)  # issue 15: the iteration sliders start at 0, as in the lecture
 
 
+def test_the_probability_requests_are_the_lectures_cells():
+    """Section 1's cells, their values verbatim: the mixture surface, the KDE, the two normals."""
+    from genlab.limits import MAX_SURFACE_GRID
+    from genlab.prob.pipeline import ConditionalKdeRequest, MixtureRequest, MomentsRequest
+
+    surface = MixtureRequest.defaults()
+    # w, mu_x, mu_y, Sigma_xx, Sigma_xy, Sigma_yy of the lecture's two components
+    assert [list(row) for row in surface["components"]] == [[0.5, -1.5, -1.0, 0.6, 0.2, 0.8],
+                                                             [0.5, 1.5, 1.2, 1.12, -0.25, 1.15]]
+    assert (surface["n_samples"], surface["seed"], surface["elevation"], surface["azimuth"]) == (200, 42, 28, -55)
+    # the lecture's 260 x 260 grid is above the server's limit on the rotatable surface
+    assert 260 > MAX_SURFACE_GRID >= surface["grid_points"]
+    kde = ConditionalKdeRequest.defaults()
+    assert (kde["n_per_class"], kde["bandwidth_rule"], kde["seed"]) == (1200, "silverman", 42)
+    moments = MomentsRequest.defaults()
+    assert (moments["mu"], moments["sigma1"], moments["sigma2"]) == (0.0, 1.0, 2.0)
+
+
 def test_the_first_picture_is_the_lectures():
     import lecture_reference as lecture
 
