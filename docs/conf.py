@@ -38,33 +38,21 @@ nitpicky = True
 # third-party and builtin names that appear in docstrings' "Parameters" / "Returns" types
 nitpick_ignore_regex = [("py:class", r"(np|numpy|torch|optional|array|array-like|callable|default).*")]
 
-# modules that are entry points or need a display to import usefully; documented by their package page
-SKIP = ("genlab.__main__",)
+SKIP = ("genlab.__main__",)   # runs the CLI when imported
+# one page per package below; a package not listed here is documented on its parent's page
 PACKAGES = ("genlab", "genlab.prob", "genlab.classic", "genlab.data", "genlab.viz", "genlab.metrics",
             "genlab.families", "genlab.provenance", "genlab.ethics", "genlab.sections", "genlab.widgets",
             "genlab.app")
 
 
 def _modules(package: str) -> list[str]:
-    """The modules of ``package`` documented on its page (subpackages listed in PACKAGES get their own)."""
-    pkg = importlib.import_module(package)
+    """``package`` and its public modules, those of its subpackages without a page of their own included."""
     names = [package]
-    for info in pkgutil.iter_modules(pkg.__path__, package + "."):
-        if info.name in PACKAGES or info.name in SKIP:
+    for info in pkgutil.iter_modules(importlib.import_module(package).__path__, package + "."):
+        if info.name in PACKAGES or info.name in SKIP or info.name.rsplit(".", 1)[-1].startswith("_"):
             continue
-        if info.ispkg and package != "genlab":
-            names.extend(_walk(info.name))
-        elif not info.ispkg:
-            names.append(info.name)
-        else:
-            names.extend(_walk(info.name))
+        names += _modules(info.name) if info.ispkg else [info.name]
     return names
-
-
-def _walk(package: str) -> list[str]:
-    pkg = importlib.import_module(package)
-    return [package] + [i.name for i in pkgutil.walk_packages(pkg.__path__, package + ".")
-                        if i.name not in SKIP and not i.name.split(".")[-1].startswith("_")]
 
 
 def write_api_pages() -> None:

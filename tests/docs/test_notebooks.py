@@ -14,7 +14,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = ROOT / "notebooks"
 LANGS = ("en", "ru")
-BUDGET_S = 240          # one notebook, on a loaded 2-core machine; about 40 s on an idle one
+BUDGET_S = 240          # one notebook: measured 105-135 s wall (about 20 s of CPU) on the shared 2-core machine at load 17
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 
 
