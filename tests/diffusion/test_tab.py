@@ -119,3 +119,14 @@ def test_widget_builds_generates_and_takes_sdxls_defaults():
     c["strip_steps"].value = "0"
     box.generate_button.click()
     assert "strip_steps" in box.notes.value
+
+
+def test_the_handlers_parameters_are_the_requests_with_its_defaults():
+    """The web API's named parameters (/diffusion_generate) and their defaults come from the
+    handler's signature: they must be the request's, so the API cannot drift from the page."""
+    import inspect
+
+    signature = inspect.signature(handlers.generate).parameters
+    defaults = DiffusionRequest.defaults(LAB)
+    assert [name for name in signature if name != "progress"] == list(DiffusionRequest.params())
+    assert {name: p.default for name, p in signature.items() if name in defaults} == defaults
