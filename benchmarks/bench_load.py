@@ -78,7 +78,7 @@ def overrides(name: str, rng: random.Random) -> dict:
     from gradio_client import handle_file
 
     return {
-        "taxonomy_compare": {"steps_v": 200, "n_train_v": 500},
+        "taxonomy_compare": {"steps": 200, "n_train": 500},
         "autoregressive_generate": {"max_new_tokens": 24, "seed": rng.randrange(10_000)},
         "gan_train_toy": {"train_steps": 200},
         "vae_reconstruct": {"audio": handle_file(_clip())},

@@ -49,7 +49,7 @@ def _not_built_command(verb: str, family: str, function: str):
         available = ", ".join(built_families(function)) or "none yet"
         fail(f"'genlab {verb} {family}': the {family} family is not built yet. "
              f"Available for '{verb}': {available}.")
-    command.__doc__ = f"(not built yet) {family}: {FAMILIES[family].taxonomy}."
+    command.__doc__ = f"(not built yet) {family}."
     return command
 
 
@@ -122,13 +122,20 @@ def bench(name: str = typer.Argument(..., help="Benchmark name: benchmarks/bench
 
 
 @app.command()
-def verify(file: Path = typer.Argument(..., help="A PNG, WAV/FLAC, JSON or text file.")):
-    """Report the provenance (metadata and watermark) of a file, or that none is found."""
+def verify(file: Path = typer.Argument(..., help="A PNG, WAV/FLAC, JSON or text file."),
+           lang: str = typer.Option("en", help="Language of the verdict line: en or ru.")):
+    """Report the provenance (metadata and watermark) of a file, or that none is found: a one-line
+    verdict, then the whole report as JSON."""
+    from genlab.i18n import LANGS
     from genlab.provenance import verify_report
+    from genlab.sections.ethics import verdict_line
 
+    if lang not in LANGS:
+        fail(f"--lang: {lang!r} is not one of {', '.join(LANGS)}")
     if not file.is_file():
         fail(f"FILE: no such file: {file}")
     report = verify_report(file)
+    typer.echo(verdict_line(report, lang))
     typer.echo(json.dumps(report, indent=2, ensure_ascii=False))
 
 

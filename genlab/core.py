@@ -5,6 +5,13 @@
 * ``sampling``: how it samples: "one-shot" (GAN, VAE), "sequential" (autoregressive, token by
   token), "iterative" (diffusion, a chain of denoising steps).
 
+The lecture's three kinds follow from ``density`` alone (``kind_of``): an exact density is an
+explicit model, no density an implicit one, a bound a latent-variable model. The classes declare
+``density`` and ``sampling``; nothing else repeats them.
+
+``ToyFit`` is what each family's toy-model hook (``genlab.registry.TOY_MODELS``) returns for the
+taxonomy comparison: a model fitted to 2-D points and how to ask it the taxonomy's questions.
+
 Neural lab models subclass ``LabModule``: an ``nn.Module`` saved as a folder with ``config.json``
 (the ``__init__`` keyword arguments) and ``model.safetensors``, via huggingface_hub's
 ``PyTorchModelHubMixin``; ``from_pretrained(path)`` reads a local folder and never unpickles.
@@ -15,12 +22,19 @@ from __future__ import annotations
 import contextlib
 import io
 from pathlib import Path
-from typing import Any, ClassVar, Literal, Protocol, runtime_checkable
+from dataclasses import dataclass, field
+from typing import Any, Callable, ClassVar, Literal, Protocol, runtime_checkable
 
 Density = Literal["exact", "bound", "none"]
 Sampling = Literal["one-shot", "sequential", "iterative"]
 DENSITY_KINDS: tuple[str, ...] = ("exact", "bound", "none")
 SAMPLING_KINDS: tuple[str, ...] = ("one-shot", "sequential", "iterative")
+KIND_OF_DENSITY = {"exact": "explicit", "none": "implicit", "bound": "latent"}
+
+
+def kind_of(model_or_class) -> str:
+    """The lecture's kind (explicit / implicit / latent) of a model, from its ``density``."""
+    return KIND_OF_DENSITY[model_or_class.density]
 
 
 class NoDensityError(NotImplementedError):
@@ -67,6 +81,23 @@ class DensityMixin:
         if self.density == "exact":
             return self.log_prob(x, condition=condition)  # an exact density is its own tightest bound
         raise NoDensityError("no_density_implicit", type(self).__name__)
+
+
+@dataclass
+class ToyFit:
+    """A model fitted to 2-D points for the taxonomy comparison, and how to ask it.
+
+    ``sample(n, condition=condition, seed=..., **sample_options)`` draws points; ``bounds`` are the
+    numbers it reports on held-out points, in nats per point, by formula name (a function of the
+    points each); empty means the model's own ``log_prob`` (exact density) or ``elbo`` (a bound).
+    ``nfe``: network evaluations per sample.
+    """
+
+    model: Any
+    condition: Any = None
+    sample_options: dict = field(default_factory=dict)
+    bounds: dict[str, Callable[[Any], Any]] = field(default_factory=dict)
+    nfe: int = 1
 
 
 def _torch_lab_module():

@@ -37,6 +37,9 @@ GUIDANCE_RANGE = (0.0, 12.0)       # classifier-free guidance scale (diffusion)
 SDXL_SIZE_RANGE = (64, 2_048)      # SDXL's width and height in pixels
 MAX_TOY_GAN_STEPS = 5_000          # training a 2-D GAN live in the GAN tab
 MAX_TAXONOMY_STEPS = 10_000        # training steps of each model in the taxonomy comparison
+MAX_TAXONOMY_POINTS = 20_000       # training points, and held-out points and samples, of the taxonomy comparison
+MAX_BIAS_POINTS = 50_000           # training, held-out and generated points of the bias experiment
+MAX_BIAS_FLOW_STEPS = 5_000        # the bias experiment's flow: training steps
 MAX_MIXTURE_COMPONENTS = 10        # rows of the Probability tab's mixture table
 MAX_MIXTURE_SAMPLES = 20_000       # points drawn for the Probability tab's density surface
 MAX_SURFACE_GRID = 200             # grid points per axis of the density surface
@@ -70,6 +73,9 @@ LIMITS = (  # (what, limit, where it is enforced)
     ("image width, height", f"{SDXL_SIZE_RANGE[0]}-{SDXL_SIZE_RANGE[1]} pixels", "SDXL"),
     ("training steps", f"{MAX_TOY_GAN_STEPS}", "GAN tab's 2-D GAN"),
     ("training steps", f"{MAX_TAXONOMY_STEPS}", "taxonomy comparison"),
+    ("points", f"{MAX_TAXONOMY_POINTS}", "taxonomy comparison: training, held-out"),
+    ("points", f"{MAX_BIAS_POINTS}", "bias experiment: training, held-out, generated"),
+    ("training steps", f"{MAX_BIAS_FLOW_STEPS}", "bias experiment's flow"),
     ("mixture components", f"{MAX_MIXTURE_COMPONENTS}", "probability tab"),
     ("samples", f"{MAX_MIXTURE_SAMPLES}", "probability tab: density surface"),
     ("grid points per axis", f"{MAX_SURFACE_GRID}", "probability tab: density surface"),

@@ -1,42 +1,59 @@
 """The lecture's taxonomy, run: explicit, implicit and latent models fitted to the same 2-D data.
 
 Each family answers the same two questions in code (``genlab.core``): can it give log p(x) —
-exactly, as a bound, or not at all — and how does it sample? ``compare_on_toy`` fits one model
-of each kind to a toy set and measures, on held-out points, what each can say about p(x), plus
-how far its samples are from the data (sliced Wasserstein distance) and what sampling costs.
+exactly, as a bound, or not at all — and how does it sample? ``compare`` fits one model of each
+family to a toy set (each family's own hook, ``genlab.registry.TOY_MODELS``) and measures, on
+held-out points, what each can say about p(x), how far its samples are from the data (sliced
+Wasserstein distance) and what fitting and sampling cost. The kinds are read off the models'
+classes (``density``, ``sampling``); nothing here repeats them.
+
+    result = compare(TaxonomyRequest(data="moons", steps=800))
+    result.models        # one ModelResult per family: kind, scores (nats/point), distance, seconds
+    result.show()        # the figure: each model's samples over the data
 """
 
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Callable, ClassVar
 
 import numpy as np
 
-from genlab.compute import one_thread
-from genlab.core import NoDensityError
-from genlab.data.toy2d import TOY_SETS, load_toy
 from genlab import limits
-from genlab.errors import check_choice, check_int
+from genlab.compute import one_thread
+from genlab.core import NoDensityError, kind_of
+from genlab.data.toy2d import TOY_SETS, load_toy
+from genlab.errors import check_choice
+from genlab.i18n import LANGS, Translator
+from genlab.params import Request, Result, param
+from genlab.registry import TOY_MODELS, toy_model
 
-# name -> (family, kind in the lecture's taxonomy, density, sampling, network evals per sample);
-# a model that declares ``density``/``sampling`` itself must agree (checked in compare_on_toy).
-MODELS = {
-    "mixture": ("Gaussian mixture (EM)", "explicit", "exact", "one-shot", 1),
-    "flow": ("normalizing flow (RealNVP)", "explicit", "exact", "one-shot", 1),
-    "gan": ("GAN", "implicit", "none", "one-shot", 1),
-    "vae": ("VAE", "latent", "bound", "one-shot", 1),
-    "diffusion": ("diffusion (DDIM)", "latent", "bound", "iterative", None),  # None: the NFE
-}
-DIFFUSION_NFE = 50
-DIFFUSION_GUIDANCE = 1.0   # the plain conditional model: guidance > 1 would over-sharpen the modes
+SECTION = "taxonomy"
+MODELS = tuple(TOY_MODELS)
+
+
+@dataclass(frozen=True)
+class TaxonomyRequest(Request):
+    """One model of each family fitted to ``n_train`` points of ``data``; ``steps`` training steps
+    for the ones trained here (flow, GAN, VAE); ``n_samples`` held-out points and samples each."""
+
+    SECTION: ClassVar[str] = SECTION
+    PIPELINE: ClassVar[str] = "compare"
+
+    data: str = param("eight_gaussians", choices=TOY_SETS)
+    steps: int = param(1500, low=100, high=limits.MAX_TAXONOMY_STEPS, step=100)
+    n_train: int = param(2000, low=100, high=limits.MAX_TAXONOMY_POINTS, step=100)
+    n_samples: int = param(1000, low=100, high=limits.MAX_TAXONOMY_POINTS, step=100)
+    seed: int = param(0, kind="seed")
+    lang: str = param("en", choices=LANGS)
 
 
 @dataclass
-class ToyResult:
-    name: str
-    family: str
+class ModelResult:
+    """What one model said about the held-out points, and what it cost."""
+
+    name: str                       # the family (a key of genlab.registry.TOY_MODELS)
     kind: str                       # explicit / implicit / latent
     density: str                    # exact / bound / none
     sampling: str                   # one-shot / sequential / iterative
@@ -45,9 +62,27 @@ class ToyResult:
     fit_seconds: float
     sample_seconds: float
     distance: float                 # sliced Wasserstein distance to held-out data
-    scores: dict = field(default_factory=dict)   # mean log p (exact) or ELBO / IWAE (bound), nats
-    score_sems: dict = field(default_factory=dict)   # the standard error of each mean over held-out points
-    no_density: str = ""            # the model's own explanation when it has no density
+    scores: dict = field(default_factory=dict)        # mean log p (exact) or bounds, nats per point
+    score_stderr: dict = field(default_factory=dict)  # standard error of each mean over the points
+    no_density: NoDensityError | None = None          # the model's own answer when it has no density
+
+
+FIGURE_TEXT = ("data_caption", "p_of_x")
+
+
+@dataclass
+class TaxonomyResult(Result):
+    held_out: np.ndarray            # (n_samples, 2): the points every model is measured on
+    models: list[ModelResult]
+
+    def show(self):
+        """Each model's samples over the held-out data (a matplotlib figure, in the request's language)."""
+        from genlab.viz.taxonomy import taxonomy_panels
+
+        tr = Translator(SECTION, self.request.lang)
+        titles = [f"{tr('model_' + m.name)}\n{tr(m.kind)} · {tr('p_of_x')}: {tr(m.density)}" for m in self.models]
+        return taxonomy_panels(self.held_out, [m.samples for m in self.models], [m.kind for m in self.models],
+                               titles=titles, data_title=tr("data_caption"))
 
 
 def sliced_wasserstein(a: np.ndarray, b: np.ndarray, *, n_projections: int = 128,
@@ -62,106 +97,52 @@ def sliced_wasserstein(a: np.ndarray, b: np.ndarray, *, n_projections: int = 128
     return float(np.mean([wasserstein_distance(pa[:, k], pb[:, k]) for k in range(n_projections)]))
 
 
-def _fit(name: str, x: np.ndarray, data: str, steps: int, seed: int):
-    """Fit model ``name`` to x (n, 2); return (model, sample_fn, score_fn)."""
-    import torch
-
-    if name == "mixture":
-        from genlab.classic.gmm import GaussianMixtureEM
-
-        from sklearn.cluster import KMeans
-
-        # EM finds a local optimum; start it from k-means clusters, as scikit-learn does
-        labels = KMeans(n_clusters=8, n_init=4, random_state=seed).fit_predict(x)
-        model = GaussianMixtureEM(n_components=8, init="from_sets", max_iter=200).fit(x, labels)
-        return model, lambda n, s: model.sample(n, seed=s), lambda v: {"log p(x)": model.log_prob(v)}
-    if name == "flow":
-        from genlab.families.flow import Flow2D, FlowConfig
-
-        model = Flow2D(FlowConfig(steps=max(100, steps // 2)), seed=seed).fit(x)
-        return (model, lambda n, s: model.sample(n, np.random.default_rng(s)),
-                lambda v: {"log p(x)": model.log_prob(v)})
-    if name == "gan":
-        from genlab.families.gan.toy import ToyGAN, train_toy_gan
-
-        torch.manual_seed(seed)
-        model = ToyGAN()
-        train_toy_gan(model, data, steps=steps, seed=seed, log_every=max(1, steps))
-        return model, lambda n, s: model.sample(n, seed=s).numpy(), None
-    if name == "vae":
-        from genlab.families.vae.toy_vae import train_toy_vae
-
-        # a learned mixture prior and a KL warm-up: with N(0, I) the decoder variance takes over
-        # and the samples are a blob over the data (see toy_vae's docstring)
-        model = train_toy_vae(x, steps=steps, seed=seed)
-
-        def scores(v):
-            t = torch.as_tensor(v, dtype=torch.float32)
-            with torch.no_grad():
-                return {"ELBO": model.elbo(t, seed=seed).numpy(),
-                        "IWAE (k=64)": model.iwae(t, k=64, seed=seed).numpy()}
-        return model, lambda n, s: model.sample(n, seed=s).numpy(), scores
-    if name == "diffusion":
-        from genlab.families.diffusion.pipeline import load_lab_model
-
-        model = load_lab_model("toy2d")  # shipped, trained on every toy set; y picks the set
-        return (model, lambda n, s: _diffusion_sample(model, n, s, data),
-                lambda v: {"ELBO": _diffusion_elbo_nats(model, v, data)})
-    raise ValueError(name)
-
-
-def _diffusion_sample(model, n, seed, data):
-    return model.sample(n, condition=data, seed=seed, scheduler="ddim", nfe=DIFFUSION_NFE,
-                        guidance=DIFFUSION_GUIDANCE).numpy()
-
-
-def _diffusion_elbo_nats(model, v, data):
-    bits_per_dim = model.elbo(v, condition=data).numpy()
-    return bits_per_dim * v.shape[1] * np.log(2.0)  # bits/dim -> nats per 2-D point
-
-
-def compare_on_toy(data: str = "eight_gaussians", *, n_train: int = 2000, n_samples: int = 1000,
-                   steps: int = 1500, seed: int = 0, models=tuple(MODELS),
-                   progress: Callable[[float, str], None] | None = None) -> list[ToyResult]:
-    """Fit each model to ``n_train`` points of ``data`` and compare them on held-out points."""
-    check_choice("data", data, TOY_SETS)
-    n_train = check_int("n_train", n_train, 100, 20_000)
-    n_samples = check_int("n_samples", n_samples, 10, 10_000)
-    steps = check_int("steps", steps, 50, limits.MAX_TAXONOMY_STEPS)
+def compare(request: TaxonomyRequest, *, models=MODELS,
+            progress: Callable[[float, str], None] | None = None) -> TaxonomyResult:
+    """Fit each of ``models`` to ``request.n_train`` points and compare them on held-out points."""
+    request = request.checked()
     for name in models:
         check_choice("models", name, MODELS)
-    x = load_toy(data, n_train, seed=seed)
-    held_out = load_toy(data, n_samples, seed=seed + 1)
+    x = load_toy(request.data, request.n_train, seed=request.seed)
+    held_out = load_toy(request.data, request.n_samples, seed=request.seed + 1)
+    rows = []
     with one_thread():
-        return [_compare_one(name, i, len(models), x, held_out, data, steps, seed, n_samples,
-                             progress) for i, name in enumerate(models)]
+        for i, name in enumerate(models):
+            if progress:
+                progress(i / len(models), name)
+            rows.append(_compare_one(name, x, held_out, request))
+    record = request.provenance(model="genlab/taxonomy-toys", kind="taxonomy", models=list(models))
+    return TaxonomyResult(request, record, held_out, rows)
 
 
-def _compare_one(name, i, total, x, held_out, data, steps, seed, n_samples, progress) -> ToyResult:
-    if progress:
-        progress(i / total, name)
-    family, kind, density, sampling, nfe = MODELS[name]
+def _as_numpy(x) -> np.ndarray:
+    if hasattr(x, "detach"):
+        x = x.detach().cpu().numpy()
+    return np.asarray(x, dtype=np.float64)
+
+
+def _compare_one(name: str, x: np.ndarray, held_out: np.ndarray, request: TaxonomyRequest) -> ModelResult:
     start = time.perf_counter()
-    model, sample_fn, score_fn = _fit(name, x, data, steps, seed)
+    fit = toy_model(name)(x, data=request.data, steps=request.steps, seed=request.seed)
     fit_s = time.perf_counter() - start
+    model = fit.model
     start = time.perf_counter()
-    samples = np.asarray(sample_fn(n_samples, seed), dtype=np.float64)
+    samples = _as_numpy(model.sample(request.n_samples, condition=fit.condition, seed=request.seed,
+                                     **fit.sample_options))
     sample_s = time.perf_counter() - start
-    for attr, declared in (("density", density), ("sampling", sampling)):
-        if getattr(model, attr, declared) != declared:
-            raise AssertionError(f"{name}: {attr} is {getattr(model, attr)}, not {declared}")
-    scores, score_sems, reason = {}, {}, ""
-    if score_fn is None:
+    scores, stderr, reason = {}, {}, None
+    if model.density == "none":
         try:
-            model.log_prob(held_out)
+            model.log_prob(held_out, condition=fit.condition)
         except NoDensityError as err:
-            reason = str(err)
+            reason = err
     else:
-        per_point = score_fn(held_out)
-        scores = {k: float(np.mean(v)) for k, v in per_point.items()}
-        score_sems = {k: float(np.std(v, ddof=1) / np.sqrt(len(v))) for k, v in per_point.items()}
-    return ToyResult(
-        name=name, family=family, kind=kind, density=density, sampling=sampling,
-        samples=samples, nfe=DIFFUSION_NFE if nfe is None else nfe, fit_seconds=fit_s,
-        sample_seconds=sample_s, distance=sliced_wasserstein(samples, held_out, seed=seed),
-        scores=scores, score_sems=score_sems, no_density=reason)
+        own = {"log p(x)": model.log_prob} if model.density == "exact" else {"ELBO": model.elbo}
+        bounds = fit.bounds or {k: (lambda v, f=f: f(v, condition=fit.condition)) for k, f in own.items()}
+        values = {k: _as_numpy(f(held_out)) for k, f in bounds.items()}
+        scores = {k: float(v.mean()) for k, v in values.items()}
+        stderr = {k: float(v.std(ddof=1) / np.sqrt(len(v))) for k, v in values.items()}
+    return ModelResult(name=name, kind=kind_of(model), density=model.density, sampling=model.sampling,
+                       samples=samples, nfe=fit.nfe, fit_seconds=fit_s, sample_seconds=sample_s,
+                       distance=sliced_wasserstein(samples, held_out, seed=request.seed), scores=scores,
+                       score_stderr=stderr, no_density=reason)

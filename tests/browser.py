@@ -147,3 +147,68 @@ def open_app(page, url: str, timeout: float = 180_000) -> None:
     keeps gradio's heartbeat stream open, so the network never goes idle."""
     page.goto(url, wait_until="load", timeout=timeout)
     page.get_by_role("tab").first.wait_for(timeout=timeout)
+
+
+# ---------------------------------------------------------------- layout checks (issue 15)
+
+_SPLIT_WORDS_JS = """(root) => {
+  const split = [];
+  for (const cell of root.querySelectorAll('th, td')) {
+    if (!cell.offsetParent) continue;                       // hidden (e.g. a virtual table's spare rows)
+    const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+    for (let node; (node = walker.nextNode());) {
+      for (const m of node.textContent.matchAll(/[^\\s\\/-]+/g)) {   // a line may break after '/' or '-'
+        const range = document.createRange();
+        range.setStart(node, m.index);
+        range.setEnd(node, m.index + m[0].length);
+        const lines = new Set([...range.getClientRects()].filter(r => r.width > 0).map(r => Math.round(r.top)));
+        if (lines.size > 1) split.push(m[0]);
+      }
+    }
+  }
+  return split;
+}"""
+
+_CLIPPED_COLUMNS_JS = """(root) => {
+  const clipped = [];
+  let box = root.getBoundingClientRect();
+  for (let el = root.querySelector('table'); el && el !== root; el = el.parentElement) {
+    const style = getComputedStyle(el);
+    if (style.overflowX !== 'visible') {                    // a scrolling box: what it shows
+      const r = el.getBoundingClientRect();
+      box = {left: Math.max(box.left, r.left), right: Math.min(box.right, r.right)};
+    }
+  }
+  for (const th of root.querySelectorAll('thead th')) {
+    if (!th.offsetParent) continue;
+    const r = th.getBoundingClientRect();
+    if (r.left < box.left - 1 || r.right > box.right + 1 || r.width < 4) clipped.push(th.innerText.trim());
+  }
+  return clipped;
+}"""
+
+
+def split_words(page, selector: str) -> list[str]:
+    """Words in the visible cells of the table(s) in ``selector`` that are drawn broken over two
+    lines ("explic / it")."""
+    return page.locator(selector).evaluate(_SPLIT_WORDS_JS)
+
+
+def clipped_columns(page, selector: str) -> list[str]:
+    """Header texts of the table in ``selector`` whose column is not wholly in view (cut off by
+    the table's box or hidden behind its horizontal scroll)."""
+    return page.locator(selector).evaluate(_CLIPPED_COLUMNS_JS)
+
+
+def boxes_overlap(a: dict, b: dict) -> bool:
+    return (a["x"] < b["x"] + b["width"] and b["x"] < a["x"] + a["width"]
+            and a["y"] < b["y"] + b["height"] and b["y"] < a["y"] + a["height"])
+
+
+def labels_over(page, selector: str, drawn: str = "img") -> list[str]:
+    """Texts of visible component labels drawn over the element ``drawn`` (a figure: its title is
+    inside it) of the component ``selector``."""
+    target = page.locator(f"{selector} {drawn}").first.bounding_box()
+    assert target is not None, f"{selector}: nothing drawn"
+    return [label.inner_text() for label in page.locator(f"{selector} [data-testid='block-label']").all()
+            if label.is_visible() and boxes_overlap(label.bounding_box(), target)]

@@ -19,6 +19,11 @@ FAVICON = Path(__file__).resolve().parent / "favicon.png"
 CSS = """
 .genlab-lang { max-width: 12em; }
 .not-built { opacity: 0.85; }
+/* tables of results (elem_classes=["genlab-table"]): headers and cells wrap between words, never
+   inside one ("explic it"), so every column fits the page instead of hiding behind a scroll */
+.genlab-table th, .genlab-table td, .genlab-table th *, .genlab-table td * {
+  white-space: normal !important; word-break: normal !important; overflow-wrap: normal !important;
+}
 """
 
 

@@ -221,3 +221,15 @@ class GaussianMixtureEM(_SkDensityMixin, BaseEstimator):
         model._set_params(MixtureParams.checked(params.weights, params.means, params.covariances))
         model.lower_bound_, model.history_, model.n_iter_, model.converged_ = None, None, None, None
         return model
+
+
+def fit_toy(x, *, data: str, steps: int, seed: int):
+    """The taxonomy comparison's mixture (``genlab.registry.TOY_MODELS``): 8 components on the 2-D
+    points ``x``, EM started from k-means clusters as scikit-learn starts it (EM finds a local
+    optimum). ``data`` and ``steps`` are the other families' business: EM runs to convergence."""
+    from sklearn.cluster import KMeans
+
+    from genlab.core import ToyFit
+
+    labels = KMeans(n_clusters=8, n_init=4, random_state=seed).fit_predict(x)
+    return ToyFit(GaussianMixtureEM(n_components=8, init="from_sets", max_iter=200).fit(x, labels))

@@ -37,12 +37,11 @@ Remedies:
 
 from __future__ import annotations
 
-import functools
 from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from genlab.errors import check_choice, check_int, check_number
+from genlab.errors import InputError, check_choice
 from genlab.seeding import numpy_rng
 
 REMEDIES = ("none", "reweight", "filter", "constrain", "postprocess")
@@ -52,31 +51,6 @@ MODELS = ("gmm", "flow")
 MEANS = np.array([[-1.5, 0.0], [1.5, 0.5]])
 COVS = np.array([[[0.45, 0.25], [0.25, 0.35]],
                  [[0.08, 0.0], [0.0, 0.6]]])
-
-
-@dataclass(frozen=True)
-class BiasConfig:
-    model: str = "gmm"           # "gmm" (genlab.classic's EM mixture) or "flow" (RealNVP)
-    minority: float = 0.1        # fraction of group B in the training data
-    target: float = 0.5          # fraction of B that the fairness rule asks for
-    n_train: int = 2000          # training points
-    n_test: int = 4000           # held-out points from the original distribution
-    n_samples: int = 4000        # generated points per remedy
-    n_components: int = 4        # mixture components (the model does not know there are 2 groups)
-    flow_steps: int = 400        # Adam steps of the flow
-    seed: int = 0
-
-    def checked(self) -> "BiasConfig":
-        check_choice("model", self.model, MODELS)
-        check_number("minority", self.minority, 0.01, 0.5)
-        check_number("target", self.target, 0.01, 0.99)
-        check_int("n_train", self.n_train, 200, 20000)
-        check_int("n_test", self.n_test, 100, 50000)
-        check_int("n_samples", self.n_samples, 100, 50000)
-        check_int("n_components", self.n_components, 1, 12)
-        check_int("flow_steps", self.flow_steps, 10, 5000)
-        check_int("seed", self.seed, 0, 2**31 - 1)
-        return self
 
 
 # ---------------------------------------------------------------- data and the group oracle
@@ -113,7 +87,7 @@ def make_data(n: int, minority: float, rng: np.random.Generator):
 
 class Mixture:
     """genlab's EM Gaussian mixture (``genlab.classic``) with fit(x, weights) / log_prob /
-    sample(n, rng)."""
+    sample(n, seed=...), the flow's interface."""
 
     def __init__(self, n_components: int, seed: int):
         self.n_components, self.seed = n_components, seed
@@ -125,26 +99,27 @@ class Mixture:
             rng = np.random.default_rng(self.seed)
             x = x[rng.choice(len(x), size=len(x), p=weights / weights.sum())]
         self.gmm_ = GaussianMixtureEM(self.n_components, init="pca_split", max_iter=300,
-                                      random_state=self.seed).fit(x)
+                                      random_state=self.seed % 2**32).fit(x)  # scikit-learn's seeds are 32-bit
         return self
 
     def log_prob(self, x: np.ndarray) -> np.ndarray:
         return self.gmm_.score_samples(x)
 
-    def sample(self, n: int, rng: np.random.Generator) -> np.ndarray:
-        g = self.gmm_
-        k = rng.choice(len(g.weights_), size=n, p=g.weights_)
-        chol = np.linalg.cholesky(g.covariances_)                   # (K, 2, 2)
-        eps = rng.standard_normal((n, 2))
-        return g.means_[k] + np.einsum("nij,nj->ni", chol[k], eps)
+    def sample(self, n: int, *, seed: int) -> np.ndarray:
+        return self.gmm_.sample(n, seed=seed)
 
 
-def make_model(config: BiasConfig):
-    if config.model == "gmm":
-        return Mixture(config.n_components, config.seed)
-    from genlab.families.flow import Flow2D, FlowConfig
+def make_model(request):
+    if request.model == "gmm":
+        return Mixture(request.n_components, request.seed)
+    from genlab.families.flow.model import Flow2D
 
-    return Flow2D(FlowConfig(steps=config.flow_steps), seed=config.seed)
+    return Flow2D(steps=request.flow_steps, seed=request.seed)
+
+
+def draw(model, n: int, rng: np.random.Generator) -> np.ndarray:
+    """``n`` samples of ``model``, seeded from the experiment's own generator."""
+    return model.sample(n, seed=int(rng.integers(2**31 - 1)))
 
 
 # ---------------------------------------------------------------- the remedies
@@ -175,10 +150,9 @@ def quota_sample(model, n: int, target: float, rng: np.random.Generator,
     taken, draws = [], 0
     have = np.zeros(2, int)
     while have.sum() < n:
-        if draws >= max_draws:
-            raise RuntimeError("constrain: the model almost never generates the rare group; "
-                               "the quota cannot be filled")
-        batch = model.sample(max(1024, 2 * n), rng)
+        if draws >= max_draws:  # the model almost never generates the rare group
+            raise InputError("target", "bias_quota_unfilled", draws=max_draws)
+        batch = draw(model, max(1024, 2 * n), rng)
         draws += len(batch)
         for g in range(2):
             pts = batch[group_of(batch) == g][: quota[g] - have[g]]
@@ -248,7 +222,7 @@ class RemedyResult:
 
 @dataclass
 class BiasExperiment:
-    config: BiasConfig
+    request: object          # genlab.ethics.pipeline.BiasRequest: the settings it ran with
     x_train: np.ndarray
     y_train: np.ndarray
     x_test: np.ndarray
@@ -268,41 +242,43 @@ def _score(remedy, log_q, samples, x_test, y_test, cost) -> RemedyResult:
                         float(lq[y_test == 0].mean()), float(lq[y_test == 1].mean()), cost, samples)
 
 
-def run(config: BiasConfig = BiasConfig(), remedies=REMEDIES) -> BiasExperiment:
-    """Train the model per remedy, generate, and score; deterministic given ``config.seed``."""
-    config.checked()
+def run(request, remedies=REMEDIES) -> BiasExperiment:
+    """Train the model per remedy, generate, and score; deterministic given ``request.seed``.
+
+    ``request``: a ``genlab.ethics.pipeline.BiasRequest`` (checked here).
+    """
+    request = request.checked()
     for r in remedies:
         check_choice("remedy", r, REMEDIES)
-    rng = numpy_rng(config.seed)
-    x, y = make_data(config.n_train, config.minority, rng)
+    rng = numpy_rng(request.seed)
+    x, y = make_data(request.n_train, request.minority, rng)
     if y.sum() < 2:
-        raise ValueError("minority: the training data has fewer than 2 points of group B; "
-                         "raise minority or n_train")
-    x_test, y_test = make_data(config.n_test, config.minority, rng)
-    n = config.n_samples
+        raise InputError("minority", "bias_too_few_b", got=int(y.sum()))
+    x_test, y_test = make_data(request.n_test, request.minority, rng)
+    n = request.n_samples
 
-    base = make_model(config).fit(x)
+    base = make_model(request).fit(x)
     results = {}
     if "none" in remedies:
-        results["none"] = _score("none", base.log_prob, base.sample(n, rng), x_test, y_test,
+        results["none"] = _score("none", base.log_prob, draw(base, n, rng), x_test, y_test,
                                  {"kind": "points", "used": len(x), "of": len(x)})
     if "reweight" in remedies:
-        w = fairness_weights(y, config.target)
-        m = make_model(config).fit(x, w)
+        w = fairness_weights(y, request.target)
+        m = make_model(request).fit(x, w)
         ess = w.sum() ** 2 / (w ** 2).sum()         # Kish's effective sample size
-        results["reweight"] = _score("reweight", m.log_prob, m.sample(n, rng), x_test, y_test,
+        results["reweight"] = _score("reweight", m.log_prob, draw(m, n, rng), x_test, y_test,
                                      {"kind": "ess", "ess": round(float(ess), 1), "of": len(x)})
     if "filter" in remedies:
-        keep = filter_to_target(y, config.target, rng)
-        m = make_model(config).fit(x[keep])
-        results["filter"] = _score("filter", m.log_prob, m.sample(n, rng), x_test, y_test,
+        keep = filter_to_target(y, request.target, rng)
+        m = make_model(request).fit(x[keep])
+        results["filter"] = _score("filter", m.log_prob, draw(m, n, rng), x_test, y_test,
                                    {"kind": "points", "used": len(keep), "of": len(x)})
     if "constrain" in remedies or "postprocess" in remedies:
-        p_b = float(np.mean(group_of(base.sample(20000, rng)) == 1))    # model's own B frequency
+        p_b = float(np.mean(group_of(draw(base, 20000, rng)) == 1))    # model's own B frequency
         p_b = min(max(p_b, 1e-4), 1 - 1e-4)
     if "constrain" in remedies:
-        samples, draws = quota_sample(base, n, config.target, rng)
-        t = np.array([1 - config.target, config.target])
+        samples, draws = quota_sample(base, n, request.target, rng)
+        t = np.array([1 - request.target, request.target])
         p = np.array([1 - p_b, p_b])
 
         def log_q_constrained(xs):
@@ -311,48 +287,12 @@ def run(config: BiasConfig = BiasConfig(), remedies=REMEDIES) -> BiasExperiment:
                                       {"kind": "draws", "per_sample": round(draws / n, 2)})
     if "postprocess" in remedies:
         shift = x[y == 1].mean(0) - x[y == 0].mean(0)
-        samples = postprocess_samples(base.sample(n, rng), config.target, shift, p_b, rng)
-        source, r = edit_fraction(p_b, config.target)
+        samples = postprocess_samples(draw(base, n, rng), request.target, shift, p_b, rng)
+        source, r = edit_fraction(p_b, request.target)
         results["postprocess"] = _score(
-            "postprocess", lambda xs: postprocess_log_prob(base, xs, config.target, shift, p_b),
+            "postprocess", lambda xs: postprocess_log_prob(base, xs, request.target, shift, p_b),
             samples, x_test, y_test,
             {"kind": "edited", "percent": round(100 * r, 1), "group": "AB"[source]})
-    return BiasExperiment(config, x, y, x_test, y_test, float(y.mean()),
-                          float(true_log_prob(x_test, config.minority).mean()), results,
-                          fairness_price(config.minority, config.target))
-
-
-@functools.lru_cache(maxsize=16)
-def run_cached(config: BiasConfig) -> BiasExperiment:
-    """``run`` memoised on the (frozen, hashable) config, for the app: read-only results."""
-    return run(config)
-
-
-def main(argv=None) -> None:
-    """``python -m genlab.ethics.bias [--model gmm|flow] [--minority P] [--target T] [--seed S]``:
-    print the experiment's table as markdown."""
-    import argparse
-
-    parser = argparse.ArgumentParser(description="The bias-replication experiment.")
-    parser.add_argument("--model", default="gmm", choices=MODELS)
-    parser.add_argument("--minority", type=float, default=0.1)
-    parser.add_argument("--target", type=float, default=0.5)
-    parser.add_argument("--seed", type=int, default=0)
-    args = parser.parse_args(argv)
-    exp = run(BiasConfig(model=args.model, minority=args.minority, target=args.target,
-                         seed=args.seed))
-    print(f"model {args.model}: data fraction of B {exp.data_freq_b:.3f} (true {args.minority}), "
-          f"target {args.target}; E log p* on held-out data {exp.ll_true:.3f}; "
-          f"least possible fit lost at the target {exp.price:.3f} nats")
-    print("| remedy | fraction of B | E log q (original data) | fit lost | E log q (A) | "
-          "E log q (B) | other cost |")
-    print("|---|---|---|---|---|---|---|")
-    for r in exp.results.values():
-        cost = r.cost["kind"] + ": " + ", ".join(f"{k}={v}" for k, v in r.cost.items()
-                                                if k != "kind")
-        print(f"| {r.remedy} | {r.freq_b:.3f} | {r.ll_original:.3f} | "
-              f"{exp.ll_true - r.ll_original:.3f} | {r.ll_a:.3f} | {r.ll_b:.3f} | {cost} |")
-
-
-if __name__ == "__main__":
-    main()
+    return BiasExperiment(request, x, y, x_test, y_test, float(y.mean()),
+                          float(true_log_prob(x_test, request.minority).mean()), results,
+                          fairness_price(request.minority, request.target))

@@ -3,7 +3,8 @@
 ``record(...)`` builds the dictionary; ``save_image``, ``save_audio``, ``save_json`` and
 ``save_text`` write a file with the record in the format's own metadata; ``read_provenance(path)``
 reads it back (``None`` for a file genlab did not make); ``verify_report(path)`` (the CLI's
-``genlab verify FILE``) reports the metadata and the invisible watermark.
+``genlab verify FILE``) reports the metadata and the invisible watermark, with its conclusion as a
+typed ``Verdict`` (and a ``Mismatch`` when the parts disagree) that the views put into words.
 
 Two layers, because metadata is easy to strip (any re-encoding or screenshot drops it):
 
@@ -22,13 +23,50 @@ generated key (``c2pa_manifest``), which ``verify_report`` validates.
 from __future__ import annotations
 
 import datetime as _dt
+import enum
 import json
 from pathlib import Path
 from typing import Any
 
 AI_LABEL = "AI-generated"
 PROVENANCE_KEY = "genlab"
-NO_PROVENANCE = "no provenance found"
+
+
+class Verdict(enum.StrEnum):
+    """What ``verify_report`` concludes about a file's origin (its ``provenance`` field).
+
+    A typed value: views translate it by ``code`` (``verdict_<code>`` in the locale files); its
+    value is the report's stable JSON text.
+    """
+
+    METADATA = "genlab metadata found"
+    C2PA = "genlab C2PA manifest found"
+    WATERMARK_ONLY = "genlab watermark found (metadata missing)"
+    SDXL = "SDXL watermark found (not made by genlab)"
+    NONE = "no provenance found"
+
+    @property
+    def code(self) -> str:
+        return self.name.lower()
+
+    @property
+    def ai_generated(self) -> bool:
+        return self is not Verdict.NONE
+
+
+class Mismatch(enum.StrEnum):
+    """Parts of a file's provenance that disagree (the report's ``warning`` field); views
+    translate it by ``code`` (``mismatch_<code>``)."""
+
+    WATERMARK_GONE = ("the metadata says a watermark was embedded but it is not found: "
+                      "the content was changed after genlab wrote it")
+
+    @property
+    def code(self) -> str:
+        return self.name.lower()
+
+
+NO_PROVENANCE = Verdict.NONE
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp", ".bmp", ".tif", ".tiff", ".gif")
 AUDIO_SUFFIXES = (".wav", ".flac", ".ogg")
 
@@ -286,10 +324,11 @@ def check_watermark(path: str | Path) -> dict:
 def verify_report(path: str | Path) -> dict:
     """What genlab can tell about a file's origin: its provenance metadata and watermark.
 
-    ``provenance`` is one line: "genlab metadata found", "genlab C2PA manifest found",
-    "genlab watermark found (metadata missing)", "SDXL watermark found (not made by genlab)" or
-    "no provenance found". ``c2pa`` is the signed manifest's validation where c2pa-python is
-    installed (this machine's genlab CA counts as trusted).
+    ``provenance`` is a ``Verdict`` (its JSON text: "genlab metadata found", "genlab C2PA manifest
+    found", "genlab watermark found (metadata missing)", "SDXL watermark found (not made by
+    genlab)" or "no provenance found"); ``warning``, when present, a ``Mismatch``. ``c2pa`` is the
+    signed manifest's validation where c2pa-python is installed (this machine's genlab CA counts
+    as trusted).
     """
     from genlab.provenance import c2pa_manifest
 
@@ -299,22 +338,21 @@ def verify_report(path: str | Path) -> dict:
     signed = c2pa_manifest.read_manifest(path, trust_local_ca=True)
     report: dict[str, Any] = {"file": str(path)}
     if rec is not None:
-        report["provenance"] = "genlab metadata found"
+        report["provenance"] = Verdict.METADATA
     elif signed.get("record"):
-        report["provenance"] = "genlab C2PA manifest found"
+        report["provenance"] = Verdict.C2PA
     elif mark.get("detected"):
-        report["provenance"] = "genlab watermark found (metadata missing)"
+        report["provenance"] = Verdict.WATERMARK_ONLY
     elif mark.get("sdxl_detected"):
-        report["provenance"] = "SDXL watermark found (not made by genlab)"
+        report["provenance"] = Verdict.SDXL
     else:
-        report["provenance"] = NO_PROVENANCE
-    report["ai_generated"] = report["provenance"] != NO_PROVENANCE
+        report["provenance"] = Verdict.NONE
+    report["ai_generated"] = report["provenance"].ai_generated
     report["record"] = rec if rec is not None else signed.get("record")
     report["watermark"] = mark
     report["c2pa"] = signed
     if rec is not None and rec.get("watermark", {}).get("embedded") and not mark.get("detected"):
-        report["warning"] = ("the metadata says a watermark was embedded but it is not found: "
-                             "the content was changed after genlab wrote it")
+        report["warning"] = Mismatch.WATERMARK_GONE
     if path.suffix.lower() in IMAGE_SUFFIXES and rec is None:
         try:
             other = _image_metadata(path).get("parameters")

@@ -1,4 +1,4 @@
-"""The taxonomy figure: one panel per model, its samples over the data it was fitted to."""
+"""The taxonomy figure: one panel per model, its samples over the data it is measured on."""
 
 from __future__ import annotations
 
@@ -7,22 +7,29 @@ import numpy as np
 KIND_COLOURS = {"explicit": "#1f77b4", "implicit": "#d62728", "latent": "#2ca02c"}
 
 
-def taxonomy_panels(data: np.ndarray, results, *, labels: dict | None = None):
-    """``results``: ``genlab.taxonomy.ToyResult`` list. ``labels`` maps "data", "explicit",
-    "implicit", "latent" to the caption text (translated by the caller)."""
+def taxonomy_panels(data: np.ndarray, samples, kinds, *, titles, data_title: str):
+    """``samples``: one (n, 2) array per model, coloured by its kind (explicit / implicit /
+    latent); ``titles``: each model's panel title and ``data_title`` the first panel's, in the
+    caller's language."""
     import matplotlib.pyplot as plt
 
-    labels = labels or {}
-    n = len(results) + 1
-    fig, axes = plt.subplots(1, n, figsize=(3.0 * n, 3.7), sharex=True, sharey=True,
-                             constrained_layout=True)
+    n = len(samples) + 1
+    # three panels a row: six in one row drew them (and their titles) too small to read in a tab
+    cols = min(n, 3)
+    rows = -(-n // cols)
+    fig, grid = plt.subplots(rows, cols, figsize=(3.4 * cols, 3.6 * rows), sharex=True, sharey=True,
+                             constrained_layout=True, squeeze=False)
+    axes = grid.ravel()
+    for ax in axes[n:]:
+        ax.remove()
+    axes = axes[:n]
     lim = np.quantile(np.abs(data), 0.995) * 1.25
     axes[0].scatter(data[:, 0], data[:, 1], s=3, c="0.2", alpha=0.5)
-    axes[0].set_title(labels.get("data", "data"), fontsize=10)
-    for ax, r in zip(axes[1:], results):
+    axes[0].set_title(data_title, fontsize=11)
+    for ax, points, kind, title in zip(axes[1:], samples, kinds, titles):
         ax.scatter(data[:, 0], data[:, 1], s=3, c="0.85")
-        ax.scatter(r.samples[:, 0], r.samples[:, 1], s=3, alpha=0.6, c=KIND_COLOURS[r.kind])
-        ax.set_title(f"{r.family}\n{labels.get(r.kind, r.kind)} · p(x): {r.density}", fontsize=9)
+        ax.scatter(points[:, 0], points[:, 1], s=3, alpha=0.6, c=KIND_COLOURS[kind])
+        ax.set_title(title, fontsize=11)
     for ax in axes:
         ax.set_xlim(-lim, lim)
         ax.set_ylim(-lim, lim)

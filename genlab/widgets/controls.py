@@ -59,11 +59,21 @@ def values(widgets: dict[str, Any]) -> dict[str, Any]:
     return {name: widget.value for name, widget in widgets.items()}
 
 
-def markdown_html(text: str) -> str:
-    """Markdown (a handler's tables and notes) as HTML for an ipywidgets.HTML."""
+def markdown_html(text: str, *, math: bool = False) -> str:
+    """Markdown (a handler's tables and notes) as HTML for an ipywidgets.HTML; ``math=True`` keeps
+    ``$...$`` spans as they are (Markdown would eat their backslashes) for an ipywidgets.HTMLMath."""
+    import re
+
     from markdown_it import MarkdownIt
 
-    return MarkdownIt("commonmark").enable("table").render(text)
+    spans = []
+    if math:
+        def keep(m):
+            spans.append(m.group(0))
+            return f"GENLABMATH{len(spans) - 1}X"
+        text = re.sub(r"\$\$.+?\$\$|\$[^$]+\$", keep, text, flags=re.S)
+    out = MarkdownIt("commonmark").enable("table").render(text)
+    return re.sub(r"GENLABMATH(\d+)X", lambda m: spans[int(m.group(1))], out)
 
 
 def redraw_on_release(widgets: dict[str, Any]) -> None:

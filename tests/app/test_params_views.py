@@ -7,12 +7,15 @@ import pkgutil
 import pytest
 
 import genlab.classic
+import genlab.ethics
 import genlab.families
 import genlab.prob
 from genlab.params import Request
 
-# where pipelines live: one per family, and sections 1-2's (which have no family folder)
-PIPELINE_PACKAGES = (genlab.families, genlab.classic, genlab.prob)
+# where pipelines live: one per family, sections 1-2's (which have no family folder) and the
+# comparisons' (the bias experiment's, and the taxonomy comparison, a module of its own)
+PIPELINE_PACKAGES = (genlab.families, genlab.classic, genlab.prob, genlab.ethics)
+PIPELINE_MODULES = ("genlab.taxonomy",)
 
 
 def all_requests() -> list[type]:
@@ -20,6 +23,8 @@ def all_requests() -> list[type]:
         for module in pkgutil.walk_packages(package.__path__, package.__name__ + "."):
             if module.name.endswith(".pipeline"):
                 importlib.import_module(module.name)
+    for name in PIPELINE_MODULES:
+        importlib.import_module(name)
     found, stack = [], list(Request.__subclasses__())
     while stack:
         cls = stack.pop()
@@ -33,7 +38,8 @@ REQUESTS = all_requests()
 
 
 def test_requests_are_found():
-    assert {"GanRequest", "InterpolationRequest", "MixtureRequest", "TwoParadigmsRequest"} <= {
+    assert {"GanRequest", "InterpolationRequest", "MixtureRequest", "TwoParadigmsRequest", "TaxonomyRequest",
+            "BiasRequest"} <= {
         cls.__name__ for cls in REQUESTS}
 
 

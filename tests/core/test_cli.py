@@ -46,7 +46,7 @@ def test_a_family_not_built_yet_says_so_and_lists_the_built_ones(monkeypatch):
     from genlab import cli, registry
 
     monkeypatch.setitem(registry.FAMILIES, "flow", registry.Family(
-        "flow", "genlab.families.flow_not_here.cli", "explicit (exact density)"))
+        "flow", "genlab.families.flow_not_here.cli", "genlab.families.flow_not_here.model:Flow"))
     assert cli_module("flow") is None
     group = typer.Typer()
     group.command("flow")(cli._not_built_command("sample", "flow", "sample"))

@@ -9,12 +9,12 @@ from scipy.stats import entropy, multivariate_normal
 
 from genlab.errors import InputError
 from genlab.ethics import bias
-from genlab.ethics.bias import BiasConfig
+from genlab.ethics.pipeline import BiasRequest
 
 
 @pytest.fixture(scope="module")
 def gmm_exp():
-    return bias.run(BiasConfig(model="gmm", minority=0.1, target=0.5, n_train=2000,
+    return bias.run(BiasRequest(model="gmm", minority=0.1, target=0.5, n_train=2000,
                                n_test=4000, n_samples=4000, seed=3))
 
 
@@ -73,7 +73,7 @@ def test_effective_densities_integrate_to_one():
     """The remedies' sampled distributions are proper densities (so their log-likelihoods are
     comparable): checked by brute-force integration on a grid."""
     model = bias.Mixture(3, 0).fit(bias.make_data(1500, 0.1, np.random.default_rng(1))[0])
-    p_b = np.mean(bias.group_of(model.sample(200000, np.random.default_rng(2))) == 1)
+    p_b = np.mean(bias.group_of(model.sample(200000, seed=2)) == 1)
     shift = bias.MEANS[1] - bias.MEANS[0]
     assert _grid_integral(lambda x: bias.postprocess_log_prob(model, x, 0.5, shift, p_b)) == \
         pytest.approx(1.0, abs=0.01)
@@ -97,29 +97,29 @@ def test_mixture_fit_and_sampler_match_sklearn():
     model = bias.Mixture(2, 0).fit(x)
     ref = GaussianMixture(2, n_init=3, random_state=0).fit(x)
     assert model.log_prob(x_test).mean() == pytest.approx(ref.score(x_test), abs=0.01)
-    s = model.sample(20000, np.random.default_rng(5))
+    s = model.sample(20000, seed=5)
     ref_s = ref.sample(20000)[0]
     np.testing.assert_allclose(s.mean(0), ref_s.mean(0), atol=0.05)
     np.testing.assert_allclose(np.cov(s.T), np.cov(ref_s.T), atol=0.08)
 
 
 def test_same_seed_same_table():
-    cfg = BiasConfig(n_train=400, n_test=200, n_samples=300, seed=11)
+    cfg = BiasRequest(n_train=400, n_test=200, n_samples=300, seed=11)
     assert bias.run(cfg, ("none", "reweight")).table() == bias.run(cfg, ("none", "reweight")).table()
 
 
 def test_flow_reproduces_then_reweighting_moves_the_frequency():
-    exp = bias.run(BiasConfig(model="flow", minority=0.15, target=0.5, n_train=1500, n_test=1000,
+    exp = bias.run(BiasRequest(model="flow", minority=0.15, target=0.5, n_train=1500, n_test=1000,
                               n_samples=3000, flow_steps=250, seed=0), ("none", "reweight"))
     assert abs(exp.results["none"].freq_b - exp.data_freq_b) < 0.05
     assert exp.results["reweight"].freq_b > 0.35
 
 
 def test_flow_density_integrates_to_one():
-    from genlab.families.flow import Flow2D, FlowConfig
+    from genlab.families.flow.model import Flow2D
 
     x = bias.make_data(500, 0.2, np.random.default_rng(0))[0]
-    flow = Flow2D(FlowConfig(steps=30), seed=0).fit(x)
+    flow = Flow2D(steps=30, seed=0).fit(x)
     assert _grid_integral(flow.log_prob) == pytest.approx(1.0, abs=0.02)
 
 
@@ -127,5 +127,12 @@ def test_flow_density_integrates_to_one():
                                  dict(n_train=10)])
 def test_bad_config_names_the_parameter(bad):
     with pytest.raises(InputError) as err:
-        bias.run(BiasConfig(**bad))
+        bias.run(BiasRequest(**bad))
     assert next(iter(bad)) in str(err.value)
+
+
+def test_too_few_of_the_rare_group_is_a_users_error_in_both_languages():
+    with pytest.raises(InputError) as err:
+        bias.run(BiasRequest(minority=0.01, n_train=200, seed=4))  # 1 point of B
+    assert err.value.param == "minority" and "group B" in err.value.message("en")
+    assert "группы B" in err.value.message("ru")

@@ -10,7 +10,7 @@ from genlab.families.gan.toy import ToyGAN, mode_coverage, train_toy_gan
 from genlab.checkpoint import CheckpointError
 from genlab.families.gan.train import TrainConfig, hinge_d_loss, hinge_g_loss, train_conditional_gan
 from genlab.families.gan.truncation import truncated_normal
-from tests.contract import GenerativeModelContract
+from contract import GenerativeModelContract
 
 
 def tiny_gan():

@@ -178,7 +178,7 @@ def test_binomial_bound_matches_scipy():
     assert iw.false_positive_bound() == pytest.approx(binom.sf(iw.MIN_MATCHING_BITS - 1, 48, 0.5))
 
 
-def test_cli_verify(tmp_path, photo):
+def test_cli_verify_prints_a_one_line_verdict_then_the_json(tmp_path, photo):
     from genlab.cli import app
 
     path = prov.save_image(photo, tmp_path / "x.png", rec())
@@ -186,9 +186,35 @@ def test_cli_verify(tmp_path, photo):
     runner = CliRunner()
     ours = runner.invoke(app, ["verify", str(path)])
     assert ours.exit_code == 0
-    assert json.loads(ours.stdout)["watermark"]["detected"] is True
-    foreign = runner.invoke(app, ["verify", str(tmp_path / "foreign.png")])
-    assert json.loads(foreign.stdout)["provenance"] == "no provenance found"
+    verdict, report = ours.stdout.split("\n", 1)
+    assert verdict.startswith("✅ genlab made this file") and "watermark is present" in verdict
+    assert json.loads(report)["watermark"]["detected"] is True
+    foreign = runner.invoke(app, ["verify", str(tmp_path / "foreign.png"), "--lang", "ru"])
+    verdict, report = foreign.stdout.split("\n", 1)
+    assert verdict.startswith("❌ Происхождение не найдено")
+    assert json.loads(report)["provenance"] == "no provenance found"
+    assert runner.invoke(app, ["verify", str(path), "--lang", "de"]).exit_code == 2
+
+
+def test_the_verdict_is_a_typed_value_with_a_stable_json_text(tmp_path, photo):
+    path = prov.save_image(photo, tmp_path / "x.png", rec())
+    report = prov.verify_report(path)
+    assert report["provenance"] is prov.Verdict.METADATA and report["provenance"].code == "metadata"
+    assert json.loads(json.dumps(report))["provenance"] == "genlab metadata found"
+    assert {v.code for v in prov.Verdict} == {"metadata", "c2pa", "watermark_only", "sdxl", "none"}
+    assert not prov.Verdict.NONE.ai_generated and prov.Verdict.SDXL.ai_generated
+    marked = np.asarray(Image.open(path).convert("RGB")).copy()
+    marked[::2] = 255 - marked[::2]                        # the content changed; the metadata kept
+    with Image.open(path) as im:
+        info = {k: v for k, v in im.text.items()}
+    from PIL import PngImagePlugin
+
+    png = PngImagePlugin.PngInfo()
+    for k, v in info.items():
+        png.add_text(k, v)
+    Image.fromarray(marked).save(tmp_path / "changed.png", pnginfo=png)
+    changed = prov.verify_report(tmp_path / "changed.png")
+    assert changed["provenance"] is prov.Verdict.METADATA and changed["warning"] is prov.Mismatch.WATERMARK_GONE
 
 
 c2pa_needed = pytest.mark.skipif(not __import__("genlab.provenance.c2pa_manifest",

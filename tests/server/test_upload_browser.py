@@ -7,6 +7,7 @@ import pytest
 from browser import browser_page, error_toasts, open_app, open_tab
 
 from genlab.app.tabs import ethics, vae
+from genlab.i18n import Translator
 
 pytestmark = pytest.mark.browser
 
@@ -39,7 +40,7 @@ def test_uploaded_files_are_used(app_server, tmp_path, lang):
         page.locator("#vae-info").get_by_text("my_tone.wav").wait_for(timeout=120_000)
         open_tab(page, ethics.TITLE[lang])
         page.locator("#ethics-verify-file input[type=file]").set_input_files(str(note))
-        verdict = ethics.STRINGS[lang]["status_none"].split("**")[1]
+        verdict = Translator("ethics", lang)("verdict_none", detail="").split("**")[1]
         page.locator("#ethics-verify-verdict").get_by_text(verdict).wait_for(timeout=60_000)
         assert not error_toasts(page)
         watch.assert_clean()

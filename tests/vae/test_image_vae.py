@@ -5,7 +5,7 @@ import pytest
 import torch
 
 from genlab.families.vae.image_vae import DigitVAE, decode_point, latent_grid
-from tests.contract import GenerativeModelContract
+from contract import GenerativeModelContract
 
 
 class TestDigitVAEContract(GenerativeModelContract):

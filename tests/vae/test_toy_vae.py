@@ -7,7 +7,7 @@ import pytest
 import torch
 
 from genlab.families.vae.toy_vae import ToyVAE, diag_gaussian_log_prob, train_toy_vae
-from tests.contract import GenerativeModelContract
+from contract import GenerativeModelContract
 
 
 def linear_vae(seed=0, orthogonal=False):

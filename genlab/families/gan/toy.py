@@ -128,3 +128,15 @@ def train_toy_gan(gan: ToyGAN, data: str = "eight_gaussians", *, steps: int = 20
         if log:
             log(row)
     return history
+
+
+def fit_toy(x, *, data: str, steps: int, seed: int):
+    """The taxonomy comparison's GAN (``genlab.registry.TOY_MODELS``): a ToyGAN trained ``steps``
+    steps on fresh batches of the toy set ``data`` (the trainer draws its own points, so ``x``
+    only fixes the set)."""
+    from genlab.core import ToyFit
+
+    torch.manual_seed(seed)
+    gan = ToyGAN()
+    train_toy_gan(gan, data, steps=steps, seed=seed, log_every=max(1, steps))
+    return ToyFit(gan)

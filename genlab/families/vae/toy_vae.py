@@ -254,3 +254,21 @@ def bounds_table(model: ToyVAE, x, *, ks=(1, 10, 100, 1000), seed: int = 0) -> d
         out[name] = float(values.mean())
         out[f"{name}_sem"] = float(values.std() / math.sqrt(len(values)))
     return out
+
+
+def fit_toy(x, *, data: str, steps: int, seed: int):
+    """The taxonomy comparison's VAE (``genlab.registry.TOY_MODELS``): a ToyVAE trained ``steps``
+    steps on ``x``; it reports its ELBO and the tighter IWAE bound (k = 64), nats per point."""
+    from genlab.core import ToyFit
+
+    model = train_toy_vae(x, steps=steps, seed=seed)
+
+    @torch.no_grad()
+    def elbo(v):
+        return model.elbo(v, seed=seed).numpy()
+
+    @torch.no_grad()
+    def iwae(v):
+        return model.iwae(v, k=64, seed=seed).numpy()
+
+    return ToyFit(model, bounds={"ELBO": elbo, "IWAE (k=64)": iwae})
