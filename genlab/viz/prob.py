@@ -14,8 +14,9 @@ C1, C2 = "#ff4d6d", "#4dabf7"  # the lecture's class colours
 
 
 
-def camera_eye(elevation: float, azimuth: float, distance: float = 2.0) -> dict:
-    """A plotly camera eye looking from matplotlib's view angles (``view_init(elev, azim)``)."""
+def camera_eye(elevation: float, azimuth: float, distance: float = 2.4) -> dict:
+    """A plotly camera eye looking from matplotlib's view angles (``view_init(elev, azim)``), far enough
+    that the axis titles stay inside a half-page plot at 1,024 px (at 2.0 "p(x, y)" was cut off)."""
     elev, azim = np.deg2rad(elevation), np.deg2rad(azimuth)
     return {"x": float(distance * np.cos(elev) * np.cos(azim)), "y": float(distance * np.cos(elev) * np.sin(azim)),
             "z": float(distance * np.sin(elev))}
