@@ -30,6 +30,10 @@ def test_gan_tab_generates(app_server):
         # the rendered figure (the label's icon is hidden: plots show no label over their title)
         page.locator("#gan-toy-plot [data-testid='matplotlib'] img").first.wait_for(timeout=120_000)
         page.get_by_text("modes hit", exact=False).first.wait_for(timeout=120_000)
+        # issue 15: the mode-collapse figure is not squeezed beside its log (it was under half the tab)
+        figure = page.locator("#gan-toy-plot [data-testid='matplotlib'] img").first.bounding_box()
+        tab = page.locator("#tab-gan").bounding_box()
+        assert figure["width"] > 0.6 * tab["width"], (figure, tab)
 
         class_id = page.locator("#gan-class-id input")
         class_id.fill("12")

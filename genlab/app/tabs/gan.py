@@ -86,9 +86,9 @@ def render(lang: str) -> None:
         with gr.Row():
             t = controls(ToyTrainingRequest, lang, elem_prefix="toy-")
         toy_btn = gr.Button(tr("toy_run"), elem_id="gan-toy-run")
-        with gr.Row():
-            toy_plot = gr.Plot(show_label=False, elem_id="gan-toy-plot")
-            toy_log = gr.Markdown(elem_id="gan-toy-log")
+        # the figure gets the tab's whole width (beside the log it was half of it: issue 15), the log below
+        toy_plot = gr.Plot(show_label=False, elem_id="gan-toy-plot")
+        toy_log = gr.Markdown(elem_id="gan-toy-log")
         toy_btn.click(safe(functools.partial(handlers.train_toy, lang=lang)),
                       [t[name] for name in ToyTrainingRequest.params()], [toy_plot, toy_log], api_name="gan_train_toy",
                       **HEAVY)
