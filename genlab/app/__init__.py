@@ -11,7 +11,7 @@ import os
 from pathlib import Path
 
 from genlab.app.tabs import SECTIONS
-from genlab.i18n import LANG_NAMES, LANGS
+from genlab.i18n import LANG_NAMES, LANGS, load as load_locale
 from genlab.limits import QUEUE, QueueLimits
 
 FAVICON = Path(__file__).resolve().parent / "favicon.png"
@@ -111,12 +111,15 @@ def create_app(default_lang: str = "en", sections=SECTIONS, queue: QueueLimits =
     def healthz():
         return serving.health(blocks_by_lang)
 
+    # Gradio's own strings that its bundled translations lack (it shows their keys otherwise)
+    gradio_strings = gr.I18n(**{lang: load_locale("app", lang).get("gradio", {}) for lang in LANGS})
     for lang in LANGS:
         blocks = serving.configure_queue(build_blocks(lang, sections), queue)
         blocks_by_lang[lang] = blocks
         app = gr.mount_gradio_app(app, blocks, path=f"/{lang}", theme=theme(), css=CSS,
                                   ssr_mode=False, footer_links=["api", "settings"],
-                                  show_error=True, max_file_size=limits.upload_bytes())
+                                  show_error=True, max_file_size=limits.upload_bytes(),
+                                  i18n=gradio_strings)
         mark_launched(blocks)
         blocks.session_files = session_files
         session_files.add_public(file_references(blocks.config))

@@ -20,10 +20,18 @@ from genlab.sections import output_path
 SECTION = "gan"
 
 
-def class_choices(model: str = pipeline.LAB) -> list[tuple[str, int]]:
-    """(label, index) pairs for the class-by-name dropdown."""
+def class_choices(model: str = pipeline.LAB, lang: str = "en") -> list[tuple[str, int]]:
+    """(label, index) pairs for the class-by-name dropdown, in ``lang`` for the lab digits
+    (ImageNet's 1,000 class names exist in English only)."""
     GanRequest.params()["model"].check(model)
+    if model == pipeline.LAB:
+        names = Translator(SECTION, lang)("digit_names").split(", ")
+        return [(f"{i} ({name})", i) for i, name in enumerate(names)]
     return [(name, i) for i, name in enumerate(pipeline.class_names(model))]
+
+
+def class_label(model: str, class_id: int, lang: str = "en") -> str:
+    return class_choices(model, lang)[class_id][0]
 
 
 def random_class(model: str = pipeline.LAB, seed=None) -> tuple[int, int]:
@@ -59,7 +67,8 @@ def generate(model=pipeline.LAB, class_id=0, n=8, truncation=0.4, seed=-1, lang:
     result = pipeline.generate(GanRequest(model=model, class_id=class_id, n=n, truncation=truncation, seed=seed))
     r = result.request
     png, notebook = _save_outputs(result, f"gan-class{r.class_id}-seed{r.seed}", lang)
-    info = tr("result", n=r.n, cls=result.class_name, t=r.truncation, seed=r.seed, model=r.model)
+    info = tr("result", n=r.n, cls=class_label(r.model, r.class_id, lang), t=r.truncation, seed=r.seed,
+              model=r.model)
     return png, info, notebook
 
 

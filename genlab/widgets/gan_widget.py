@@ -20,7 +20,7 @@ def gan(lang: str = "en", model: str = "lab"):
 
     tr = Translator("gan", lang)
     c = controls(GanRequest, lang, ["class_id", "n", "truncation", "seed"], model=model)
-    class_name = w.Dropdown(options=handlers.class_choices(model), value=c["class_id"].value,
+    class_name = w.Dropdown(options=handlers.class_choices(model, lang), value=c["class_id"].value,
                             description=tr("class_name"))
     btn_gen = w.Button(description=tr("generate"), button_style="primary")
     btn_rand = w.Button(description=tr("random_class"), button_style="info")

@@ -16,7 +16,7 @@ from genlab.classic.pipeline import MleKlRequest, TwoParadigmsRequest
 from genlab.i18n import Translator
 from genlab.sections import discriminative as handlers
 
-TITLE = {"en": "Discriminative vs generative", "ru": "Дискриминативный vs генеративный"}
+TITLE = {"en": "Discriminative vs generative", "ru": "Дискриминативный и генеративный"}
 
 DATA = ("n1", "n2", "separation", "cov_scale", "rotate_deg", "seed")
 LOGREG = ("lr_mode", "lr", "lr_iters", "l2", "fit_intercept", "warmup_power")

@@ -33,7 +33,7 @@ def render(lang: str) -> None:
             c = controls(GanRequest, lang, ["model"])
             with gr.Row():
                 c.update(controls(GanRequest, lang, ["class_id"]))
-                class_name = gr.Dropdown(handlers.class_choices(pipeline.LAB), value=0, label=tr("class_name"),
+                class_name = gr.Dropdown(handlers.class_choices(pipeline.LAB, lang), value=0, label=tr("class_name"),
                                          filterable=True, elem_id="gan-class-name")
             random_btn = gr.Button(tr("random_class"), size="sm", elem_id="gan-random-class")
             c.update(controls(GanRequest, lang, ["n", "truncation", "seed"]))
@@ -45,7 +45,7 @@ def render(lang: str) -> None:
 
     def on_model_change(model):
         defaults = handlers.model_defaults(model)
-        return [gr.update(choices=handlers.class_choices(model), value=defaults["class_id"]),
+        return [gr.update(choices=handlers.class_choices(model, lang), value=defaults["class_id"]),
                 *preset_updates(GanRequest, model, ["class_id", "truncation"])]
 
     c["model"].change(safe(on_model_change), [c["model"]], [class_name, c["class_id"], c["truncation"]],
