@@ -1,11 +1,12 @@
 """Autoregressive benchmark: the lab model's held-out bits per character beside n-gram baselines,
-and what streaming costs.
+per language, and what streaming costs.
 
     python benchmarks/bench_autoregressive.py [--json] [--skip-quality]   (or: genlab bench autoregressive)
 
-* Quality: exact log-likelihood of the held-out Shakespeare (the last 10% of the corpus, nanoGPT's
-  split), in nats and bits per character, for the shipped model and for a unigram, a bigram and an
-  interpolated absolute-discounting character 5-gram fitted on the same training 90%.
+* Quality, for English (Shakespeare) and Russian (public-domain sayings) separately: exact
+  log-likelihood of each language's held-out 10% (the last 10% of its corpus, nanoGPT's split),
+  in nats and bits per character, for the shipped model and for a unigram, a bigram and an
+  interpolated absolute-discounting character 5-gram fitted on the same language's training 90%.
 * Speed: 1,024 new tokens with plain ``generate`` and with the streamer (same seed, so the same
   tokens), alternating, best of ``--repeat``; the streaming overhead is their ratio; time to first
   token and tokens per second come from the streamed runs.
@@ -20,27 +21,32 @@ import json
 import math
 import time
 
+from genlab.families.autoregressive.backends import LAB_ASSET as LAB_NAME
+
 
 def quality(model) -> dict:
-    from genlab.data.text import char_vocabulary, shakespeare, train_val_split
+    from genlab.data.text import CORPORA, char_vocabulary, train_val_split
     from genlab.families.autoregressive.ngram import CharNGram
     from genlab.families.autoregressive.scoring import score_text
 
-    text = shakespeare()
-    train, val = train_val_split(text)
-    vocab = char_vocabulary(text)
-    rows = {}
-    for name, order in (("unigram", 1), ("bigram", 2), ("char 5-gram (abs. discounting)", 5)):
+    results = {}
+    for lang, corpus in CORPORA.items():
+        text = corpus()
+        train, val = train_val_split(text)
+        vocab = char_vocabulary(text)
+        rows = {}
+        for name, order in (("unigram", 1), ("bigram", 2), ("char 5-gram (abs. discounting)", 5)):
+            started = time.perf_counter()
+            nats = CharNGram(order).fit(train, vocab).nats_per_char(val)
+            rows[name] = {"nats_per_char": nats, "bits_per_char": nats / math.log(2),
+                          "seconds": time.perf_counter() - started}
         started = time.perf_counter()
-        nats = CharNGram(order).fit(train, vocab).nats_per_char(val)
-        rows[name] = {"nats_per_char": nats, "bits_per_char": nats / math.log(2),
-                      "seconds": time.perf_counter() - started}
-    started = time.perf_counter()
-    score = score_text(model.lm, model.tokenizer, val, context_length=model.block_size, top_k=1)
-    rows["lab transformer (ar-shakespeare)"] = {"nats_per_char": score.nats_per_char,
-                                                "bits_per_char": score.bits_per_char,
-                                                "seconds": time.perf_counter() - started}
-    return {"val_chars": len(val), "train_chars": len(train), "models": rows}
+        score = score_text(model.lm, model.tokenizer, val, context_length=model.block_size, top_k=1)
+        rows[f"lab transformer ({LAB_NAME})"] = {"nats_per_char": score.nats_per_char,
+                                                 "bits_per_char": score.bits_per_char,
+                                                 "seconds": time.perf_counter() - started}
+        results[lang] = {"val_chars": len(val), "train_chars": len(train), "models": rows}
+    return results
 
 
 def streaming(model, new_tokens: int, repeat: int) -> dict:
@@ -104,9 +110,8 @@ def main() -> None:
     print(f"{s['new_tokens']} new tokens: plain generate {s['plain_generate_s']:.2f} s, streamed "
           f"{s['streamed_s']:.2f} s, overhead {100 * s['streaming_overhead']:+.1f}%, first token "
           f"{s['time_to_first_token_ms']:.0f} ms, {s['tokens_per_s_streamed']:.0f} tokens/s, same text: {s['same_text']}")
-    if "quality" in results:
-        q = results["quality"]
-        print(f"held-out text: {q['val_chars']} characters (last 10% of the plays)")
+    for lang, q in results.get("quality", {}).items():
+        print(f"{lang} held-out text: {q['val_chars']} characters (the last 10% of the corpus)")
         for name, row in q["models"].items():
             print(f"  {name:34s} {row['nats_per_char']:.4f} nats/char  {row['bits_per_char']:.4f} bits/char")
 

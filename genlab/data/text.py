@@ -84,3 +84,108 @@ def train_val_split(text: str, val_fraction: float = VAL_FRACTION) -> tuple[str,
 def char_vocabulary(text: str) -> list[str]:
     """The sorted list of distinct characters of ``text`` (the character tokenizer's vocabulary)."""
     return sorted(set(text))
+
+
+# ----- Russian: aphorisms of public-domain Russian authors and Russian proverbs ------------------
+
+FORTUNES_RU = Path("/usr/share/games/fortunes/ru")
+RUSSIAN_LICENCE = ("Aphorisms attributed to Russian authors who died before 1955 (public domain) and Russian "
+                   "folk proverbs, selected from the fortune files of the Debian package fortunes-ru 1.52 "
+                   "(collection GPL-2, Pavel Maryanov).")
+# Files on adult themes are skipped whole; entries with an obscene or slurring word stem are dropped.
+SKIPPED_FILES = frozenset({"sex", "flirt", "lovers", "love_s", "man_and_woman"})
+OFFENSIVE = re.compile(r"\bху[йеёияю]|пизд|\b(?:вы|за|на|по|у|до|от|раз|съ|об)?[её]б(?:а[лнтш]|у|ну|ёт|ет)|"
+                       r"\bбля|\bсук[аи]\b|\bжоп|\bговн|\bдерьм|\bжид|\bчурк|\bхохл|\bмоскал|\bнегр|\bнигер",
+                       re.IGNORECASE)
+# Authors whose texts are in the public domain (died before 1955), as the fortune files spell them;
+# an attribution must consist of these (a translation of a foreign author, a modern paraphrase or
+# a proverb of another people is left out: its translator is unknown).
+PD_SURNAMES = ("Толстой", "Пушкин", "Чехов", "Гоголь", "Лермонтов", "Достоевский", "Тургенев", "Крылов",
+               "Грибоедов", "Салтыков-Щедрин", "Прутков", "Ключевский", "Белинский", "Герцен", "Чернышевский",
+               "Некрасов", "Тютчев", "Жуковский", "Карамзин", "Ломоносов", "Суворов", "Писарев", "Лесков",
+               "Гончаров", "Островский", "Короленко", "Куприн", "Бунин", "Горький", "Есенин", "Маяковский",
+               "Булгаков", "Бердяев", "Розанов", "Соловьев", "Менделеев", "Ушинский", "Пирогов", "Радищев",
+               "Державин", "Фонвизин", "Баратынский", "Вяземский", "Батюшков", "Фет", "Полонский", "Добролюбов",
+               "Кропоткин", "Хармс", "Волошин", "Мандельштам", "Северянин", "Хлебников", "Бабель", "Вернадский",
+               "Станиславский", "Чайковский", "Глинка", "Ильф", "Петров")
+_NAME = r"(?:(?:[А-ЯЁ]\.\s?){1,2}|(?:[А-ЯЁ][а-яё]+\s)+)?"  # initials or first names
+PD_AUTHOR = re.compile(rf"(?:{_NAME}(?:{'|'.join(PD_SURNAMES)})|{_NAME}Блок|Екатерина (?:II|Вторая)|"
+                       rf"И\.\s?Ильф и Е\.\s?Петров|Ильф и Петров|[Рр]усская (?:пословица|поговорка))"
+                       r'(?:,\s*".*")?')
+ATTRIBUTION = re.compile(r"\n\s*--\s*(.+?)\s*$")
+
+
+def fortune_files() -> list[Path]:
+    """The Russian fortune files (sorted), or FileNotFoundError saying how to install them."""
+    if not FORTUNES_RU.is_dir():
+        raise FileNotFoundError("the Russian corpus comes from the Debian package 'fortunes-ru'; install it with "
+                                "`apt-get install --no-install-recommends fortunes-ru` (see .ci/run)")
+    return sorted(p for p in FORTUNES_RU.iterdir()
+                  if p.is_file() and not p.is_symlink() and p.suffix not in (".dat", ".u8")
+                  and p.name not in SKIPPED_FILES)
+
+
+def public_domain_fortunes(text: str) -> list[str]:
+    """The entries of one fortune file whose attribution is a public-domain author or a Russian proverb.
+
+    Each comes back as ``saying\\n— Author\\n\\n`` (the fortune format's tab-indented ``-- `` becomes a dash).
+    """
+    kept = []
+    for entry in text.split("\n%\n"):
+        match = ATTRIBUTION.search(entry.strip("%\n"))
+        if match is None:
+            continue
+        author = match.group(1)
+        if not all(PD_AUTHOR.fullmatch(part.strip()) for part in author.split(";")):
+            continue
+        saying = "\n".join(line.strip() for line in entry.strip("%\n")[:match.start()].splitlines()).strip()
+        if saying and not OFFENSIVE.search(saying):
+            kept.append(f"{saying}\n— {author}\n\n")
+    return kept
+
+
+@functools.lru_cache(maxsize=1)
+def russian() -> str:
+    """The Russian corpus: public-domain aphorisms and proverbs, fortune files in sorted order."""
+    return "".join(entry for path in fortune_files()
+                   for entry in public_domain_fortunes(path.read_text(encoding="utf-8")))
+
+
+CORPORA = {"en": shakespeare, "ru": russian}
+
+
+def held_out(lang: str) -> str:
+    """The held-out 10% of a language's corpus (the last 10%: whole plays' ends, whole fortune files)."""
+    return train_val_split(CORPORA[lang]())[1]
+
+
+MAX_TEXT_FILE_BYTES = 8 * 2**20  # a text file to score: 8 MB (the scorer's limit is 2 million characters)
+
+
+def read_text_file(path: str | Path, *, param: str = "--data", max_bytes: int | None = None) -> str:
+    """A UTF-8 text file's text, or an ``InputError`` naming ``param``: missing, a folder, too large, not text, empty.
+
+    The size is checked before the file is read.
+    """
+    from genlab.errors import InputError
+
+    max_bytes = MAX_TEXT_FILE_BYTES if max_bytes is None else max_bytes
+    path = Path(path)
+    if not path.exists():
+        raise InputError(param, "file_missing", path=str(path))
+    if not path.is_file():
+        raise InputError(param, "not_a_file", path=str(path))
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise InputError(param, "file_too_large", size_mb=size / 2**20, limit_mb=max_bytes / 2**20)
+    data = path.read_bytes()
+    if b"\x00" in data:
+        raise InputError(param, "binary_file", path=str(path))
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        raise InputError(param, "not_utf8", path=str(path), offset=err.start,
+                         byte=f"0x{data[err.start]:02X}") from None
+    if not text.strip():
+        raise InputError(param, "empty_text")
+    return text

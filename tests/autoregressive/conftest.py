@@ -29,14 +29,14 @@ def char_lm():
 
 @pytest.fixture(scope="session")
 def trained_dir(tmp_path_factory):
-    """A small model trained for a few steps on a Shakespeare excerpt, saved as a folder."""
-    from genlab.data.text import shakespeare
+    """A small model trained for a few steps on excerpts of both corpora, saved as a folder."""
+    from genlab.data.text import russian, shakespeare
     from genlab.families.autoregressive.train import TrainConfig, train
 
     cfg = TrainConfig(n_layer=1, n_head=2, n_embd=32, block_size=32, batch_size=8, lr=1e-2, warmup_steps=5,
                       max_steps=80, eval_every=40, eval_windows=16)
     out = tmp_path_factory.mktemp("ar")
-    train(cfg, out, text=shakespeare()[:200_000], log=lambda line: None)
+    train(cfg, out, corpora={"en": shakespeare()[:200_000], "ru": russian()[:50_000]}, log=lambda line: None)
     return out / "best"
 
 

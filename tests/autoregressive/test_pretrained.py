@@ -59,6 +59,26 @@ def test_tiny_qwen_through_the_pipeline(tiny_qwen_dir):
     *pieces, result = pipeline.stream(request, every=0.01)
     assert "".join(pieces) == result.text == pipeline.generate(request).text
     assert result.provenance["model"] == str(tiny_qwen_dir) and result.provenance["seed"] == 3
-    assert len(result.tokens.pieces) == result.n_tokens == len(result.tokens.alternatives)
+    # readable pieces: a byte-level token that is half a character joins the next one
+    assert "".join(result.tokens.pieces) == result.text
+    assert len(result.tokens.pieces) == len(result.tokens.alternatives) <= result.n_tokens
     scored = pipeline.score(pipeline.ScoreRequest(model=str(tiny_qwen_dir), text="Diffusion models denoise."))
     assert scored.score.log_prob < 0 and "nats" in scored.show()
+
+
+def test_tiny_qwen_pieces_are_whole_cyrillic_characters(tiny_qwen_dir):
+    """Byte-level BPE can split a Cyrillic letter across tokens: the readable pieces never do."""
+    from genlab.families.autoregressive.scoring import generation_probabilities
+
+    model = load_text_model(str(tiny_qwen_dir))
+    text = "Привет, мир! Ёжик 🙂"
+    score = model.score(text)
+    assert "".join(score.pieces) == text and all("\ufffd" not in p for p in score.pieces)
+    assert float(score.piece_log_probs.sum()) == pytest.approx(score.log_prob, abs=1e-4)
+    from genlab.families.autoregressive.generation import SamplingOptions
+
+    # a random model may write byte sequences that are not UTF-8; the pieces still cover the text exactly
+    *pieces, result = model.stream("Привет", SamplingOptions(max_new_tokens=30, seed=1, temperature=1.5))
+    readable = generation_probabilities(result, model.tokenizer)
+    assert "".join(pieces) == result.text
+    assert "".join(readable.pieces).startswith(result.text) and len(readable.pieces) <= len(result.token_ids)

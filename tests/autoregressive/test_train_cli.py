@@ -6,8 +6,9 @@ import math
 import pytest
 from typer.testing import CliRunner
 
+from genlab.checkpoint import load_checkpoint
 from genlab.cli import app
-from genlab.data.text import shakespeare
+from genlab.data.text import russian, shakespeare
 from genlab.families.autoregressive.model import CharLM
 from genlab.families.autoregressive.train import TrainConfig, learning_rate, train
 from genlab.provenance import read_provenance
@@ -18,7 +19,7 @@ runner = CliRunner()
 def test_training_lowers_validation_loss_and_saves_the_best(trained_dir):
     state = json.loads((trained_dir / "trainer.json").read_text())
     vals = [h["val"] for h in state["history"]]
-    assert vals[0] > math.log(70) - 0.5  # starts near uniform over ~80 characters
+    assert vals[0] > math.log(70) - 0.5  # starts near uniform over ~400 tokens (characters, bytes)
     assert min(vals) < vals[0] - 1.0
     model = CharLM.load_lab(trained_dir)
     assert model.density == "exact" and model.sampling == "sequential"
@@ -27,13 +28,14 @@ def test_training_lowers_validation_loss_and_saves_the_best(trained_dir):
 def test_resume_continues_from_the_last_step(tmp_path):
     cfg = TrainConfig(n_layer=1, n_head=1, n_embd=8, block_size=8, batch_size=2, warmup_steps=1, max_steps=4,
                       eval_every=2, eval_windows=2)
-    text = shakespeare()[:20_000]
-    train(cfg, tmp_path, text=text, log=lambda line: None)
+    corpora = {"en": shakespeare()[:20_000], "ru": russian()[:20_000]}
+    train(cfg, tmp_path, corpora=corpora, log=lambda line: None)
     cfg.max_steps = 6
-    _, metrics = train(cfg, tmp_path, text=text, resume=True, log=lambda line: None)
+    _, metrics = train(cfg, tmp_path, corpora=corpora, resume=True, log=lambda line: None)
     assert metrics["steps"] == 6
-    history = json.loads((tmp_path / "last" / "trainer.json").read_text())["history"]
-    assert [h["step"] for h in history] == [0, 2, 4, 4, 6]
+    history = load_checkpoint(tmp_path / "checkpoint")["history"]
+    assert [h["step"] for h in history] == [0, 2, 4, 6]  # step 4 is not estimated twice
+    assert {"val_en", "val_ru"} <= history[-1].keys()
 
 
 def test_learning_rate_warms_up_then_follows_the_cosine():
@@ -68,16 +70,121 @@ def test_cli_bad_input_is_a_one_line_error(trained_dir, extra, param):
     assert f"error: {TextRequest.params()[param].flag}" in result.output  # the CLI names its flag
 
 
-def test_cli_eval_reports_bits_per_character(trained_dir):
+def test_cli_eval_reports_bits_per_character_per_language(trained_dir):
     result = runner.invoke(app, ["eval", "autoregressive", "--model", str(trained_dir), "--max-chars", "2000",
                                  "--json"])
     assert result.exit_code == 0, result.output
-    metrics = json.loads(result.stdout[result.stdout.index("{"):])
-    assert metrics["chars"] == 2000
-    assert metrics["bits_per_char"] == pytest.approx(metrics["nats_per_char"] / math.log(2))
-    assert 1.0 < metrics["bits_per_char"] < 6.5
+    report = json.loads(result.stdout[result.stdout.index("{"):])
+    assert report["texts"].keys() == {"en", "ru"}
+    for metrics in report["texts"].values():
+        assert metrics["chars"] == 2000 and metrics["fallback_chars"] == 0
+        assert metrics["bits_per_char"] == pytest.approx(metrics["nats_per_char"] / math.log(2))
+        assert 1.0 < metrics["bits_per_char"] < 9
+
+
+def test_cli_eval_scores_any_text_file(trained_dir, tmp_path):
+    """Once `--data sonnets.txt` failed on '(' ; any UTF-8 text is scored, its fallback characters counted."""
+    path = tmp_path / "sonnets.txt"
+    path.write_text("When I do count the clock (that tells the time),\nМой дядя самых честных правил 🙂 日本\n",
+                    encoding="utf-8")
+    result = runner.invoke(app, ["eval", "autoregressive", "--model", str(trained_dir), "--data", str(path), "--json"])
+    assert result.exit_code == 0, result.output
+    metrics = json.loads(result.stdout[result.stdout.index("{"):])["texts"]["sonnets.txt"]
+    from genlab.families.autoregressive.pipeline import load_char_lm
+
+    vocab = load_char_lm(trained_dir).tokenizer.vocab
+    text = path.read_text(encoding="utf-8")
+    assert metrics["chars"] == len(text) and metrics["fallback_chars"] == sum(ch not in vocab for ch in text) >= 3
+    assert metrics["tokens"] > metrics["chars"] and metrics["nats_per_char"] > 0
+    plain = runner.invoke(app, ["eval", "autoregressive", "--model", str(trained_dir), "--data", str(path)])
+    assert "bits/char" in plain.stdout and "outside the vocabulary" in plain.stdout
+
+
+@pytest.mark.parametrize("make, words", [
+    (lambda p: p, "does not exist"),
+    (lambda p: (p.mkdir(), p)[1], "not a file"),
+    (lambda p: (p.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00"), p)[1], "binary"),
+    (lambda p: (p.write_bytes("caf\u00e9".encode("latin-1")), p)[1], "not UTF-8"),
+    (lambda p: (p.write_text(" \n\t"), p)[1], "must not be empty"),
+    (lambda p: (p.write_bytes(b"a" * (8 * 2**20 + 1)), p)[1], "above the limit"),
+])
+def test_cli_eval_bad_data_is_a_one_line_error_naming_data(trained_dir, tmp_path, make, words):
+    path = make(tmp_path / "input.txt")
+    result = runner.invoke(app, ["eval", "autoregressive", "--model", str(trained_dir), "--data", str(path)])
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert "error: --data" in result.output and words in result.output
 
 
 def test_cli_missing_model_is_a_clear_error(tmp_path):
     result = runner.invoke(app, ["sample", "autoregressive", "--model", str(tmp_path)])
     assert result.exit_code == 2
+
+
+TINY = ["--n-layer", "1", "--n-head", "1", "--n-embd", "8", "--block-size", "16", "--batch-size", "2",
+        "--warmup-steps", "2", "--seed", "3"]
+
+
+def test_resume_with_nothing_to_resume_is_an_error(tmp_path):
+    result = runner.invoke(app, ["train", "autoregressive", "--out", str(tmp_path), "--resume", *TINY])
+    assert result.exit_code == 2 and "error: --resume" in result.output and "Traceback" not in result.output
+
+
+def _genlab_train(out, steps, eval_every):
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "OMP_NUM_THREADS": "1"}
+    cmd = [sys.executable, "-m", "genlab.cli", "train", "autoregressive", "--out", str(out), "--steps", str(steps),
+           "--eval-every", str(eval_every), *TINY]
+    return cmd, env
+
+
+def test_sigkill_then_resume_is_bit_identical_to_an_uninterrupted_run(tmp_path):
+    """Kill `genlab train autoregressive` at a random moment after its first checkpoint; resume; same weights."""
+    import random
+    import subprocess
+    import time
+
+    import torch
+
+    steps, every = 120, 20
+    cmd, env = _genlab_train(tmp_path / "whole", steps, every)
+    subprocess.run(cmd, env=env, check=True, capture_output=True)
+    cmd, env = _genlab_train(tmp_path / "killed", steps, every)
+    state = tmp_path / "killed" / "checkpoint" / "state.json"
+    for attempt in range(3):
+        proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        while proc.poll() is None and not (state.exists() and load_checkpoint(state.parent)["step"] > 0):
+            time.sleep(0.05)  # the first checkpoint after training began
+        time.sleep(random.uniform(0.0, 1.0))
+        proc.kill()  # SIGKILL: no cleanup, no final save
+        proc.wait()
+        killed_at = load_checkpoint(state.parent)["step"]
+        if killed_at < steps:
+            break
+        state.unlink()
+    assert every <= killed_at < steps, "the run finished before it could be killed"
+    resumed = subprocess.run([*cmd, "--resume"], env=env, capture_output=True, text=True)
+    assert resumed.returncode == 0, resumed.stderr
+    assert f"resumed at step {killed_at}" in resumed.stdout
+    whole, again = load_checkpoint(tmp_path / "whole" / "checkpoint"), load_checkpoint(state.parent)
+    assert whole["step"] == again["step"] == steps
+    assert whole["model"].keys() == again["model"].keys()
+    for name, tensor in whole["model"].items():
+        assert torch.equal(tensor, again["model"][name]), name
+    for a, b in zip(whole["history"], again["history"]):
+        assert a["step"] == b["step"] and a["val"] == b["val"]
+
+
+def test_init_from_a_model_with_byte_tokens_copies_every_row(trained_dir):
+    """Continuing a bilingual model (``--init-from``) keeps all it learnt: characters, bytes and BOS."""
+    import torch
+
+    from genlab.families.autoregressive.train import warm_start
+
+    old = CharLM.load_lab(trained_dir)
+    new = CharLM(old.tokenizer.vocab, n_layer=1, n_head=2, n_embd=32, block_size=32)
+    assert warm_start(new, trained_dir) == old.tokenizer.vocab_size
+    for name, tensor in old.state_dict().items():
+        assert torch.equal(tensor, new.state_dict()[name]), name

@@ -17,45 +17,56 @@ from genlab.families.autoregressive.pipeline import LAB, TextRequest
 
 
 def train(
-    out: Path = typer.Option(Path("runs/ar-shakespeare"), help="Folder for checkpoints: best/ (lowest validation loss) and last/."),
+    out: Path = typer.Option(Path("runs/ar-bilingual"), help="Folder for best/ (lowest validation loss) and checkpoint/ (for --resume)."),
     steps: int = typer.Option(2000, help="Optimiser steps (the cosine schedule's length) when --budget-minutes is 0."),
-    budget_minutes: float = typer.Option(0.0, help="Train for this many minutes; the cosine learning-rate decay follows elapsed time."),
-    n_layer: int = typer.Option(4, help="Transformer blocks."),
-    n_head: int = typer.Option(4, help="Attention heads per block."),
+    budget_minutes: float = typer.Option(0.0, help="Train for this many CPU minutes; the cosine learning-rate decay follows the CPU time spent."),
+    n_layer: int = typer.Option(6, help="Transformer blocks."),
+    n_head: int = typer.Option(6, help="Attention heads per block."),
     n_embd: int = typer.Option(192, help="Width of the residual stream."),
     block_size: int = typer.Option(256, help="Context length in tokens (BOS included)."),
     batch_size: int = typer.Option(16, help="Windows per step."),
     lr: float = typer.Option(2e-3, help="Peak learning rate."),
-    eval_every: int = typer.Option(100, help="Steps between validation estimates (and checkpoints)."),
-    seed: int = typer.Option(1337, help="Seed for initialisation and batch order."),
+    min_lr: float = typer.Option(1e-4, help="The cosine decays to this learning rate."),
+    warmup_steps: int = typer.Option(100, help="Linear warm-up steps."),
+    russian_fraction: float = typer.Option(0.2, help="Share of training windows drawn from the Russian corpus (the rest: English)."),
+    eval_every: int = typer.Option(100, help="Steps between validation estimates and checkpoints."),
+    seed: int = typer.Option(1337, help="Seed for initialisation and batch order (-1: a fresh one, printed)."),
     threads: int = typer.Option(1, help="torch threads (the machine may be shared)."),
-    resume: bool = typer.Option(False, help="Continue from OUT/last."),
-    ship: Optional[Path] = typer.Option(None, help="Also save the best model here in float16 (e.g. genlab/assets/ar-shakespeare)."),
+    init_from: Optional[Path] = typer.Option(None, help="Start from this trained lab model folder (rows of shared characters are copied)."),
+    resume: bool = typer.Option(False, help="Continue from OUT/checkpoint exactly where it stopped."),
+    export: Optional[Path] = typer.Option(None, "--export", help="Also save the best model here in float16 (e.g. genlab/assets/ar-bilingual)."),
 ) -> None:
-    """Train the character-level Qwen3-style model on Shakespeare (MLE by teacher forcing)."""
+    """Train the character-level Qwen3-style model on English and Russian text (MLE by teacher forcing)."""
     from genlab.errors import check_int, check_number
     from genlab.families.autoregressive.train import TrainConfig
     from genlab.families.autoregressive.train import train as run_training
+    from genlab.seeding import resolve_seed
 
     check_int("steps", steps, 1, 10**7)
     check_number("budget_minutes", budget_minutes, 0, 10**5)
     check_number("lr", lr, 0, 1, lo_open=True)
+    check_number("min_lr", min_lr, 0, lr)
+    check_number("russian_fraction", russian_fraction, 0, 1)
+    seed = resolve_seed(seed)
     cfg = TrainConfig(n_layer=check_int("n_layer", n_layer, 1, 64), n_head=check_int("n_head", n_head, 1, 64),
                       n_embd=check_int("n_embd", n_embd, 8, 4096), block_size=check_int("block_size", block_size, 2, 65536),
-                      batch_size=check_int("batch_size", batch_size, 1, 4096), lr=lr, max_steps=steps,
+                      batch_size=check_int("batch_size", batch_size, 1, 4096), lr=lr, min_lr=min_lr,
+                      warmup_steps=check_int("warmup_steps", warmup_steps, 0, 10**7), max_steps=steps,
                       budget_minutes=budget_minutes, eval_every=check_int("eval_every", eval_every, 1, 10**7),
-                      seed=seed, threads=check_int("threads", threads, 1, 256))
+                      seed=seed, threads=check_int("threads", threads, 1, 256),
+                      mixture={"en": 1.0 - russian_fraction, "ru": russian_fraction})
 
     def log(line: str) -> None:
         typer.echo(line)
         sys.stdout.flush()
 
-    model, metrics = run_training(cfg, out, resume=resume, log=log)
-    if ship is not None:
+    log(f"seed {seed}")
+    model, metrics = run_training(cfg, out, resume=resume, init_from=init_from, log=log)
+    if export is not None:
         import torch
 
-        model.save_lab(ship, dtype=torch.float16)
-        log(f"shipped float16 weights to {ship}")
+        model.save_lab(export, dtype=torch.float16)
+        log(f"exported float16 weights to {export}")
     log(json.dumps(metrics))
 
 
@@ -98,45 +109,44 @@ def sample(
         typer.secho(f"wrote {notebook}", err=True)
 
 
+HELD_OUT = {"held-out": ("en", "ru"), "en-val": ("en",), "ru-val": ("ru",), "shakespeare-val": ("en",)}
+
+
 def evaluate(
     model: str = typer.Option(LAB, help="'lab', a model folder, or Qwen/Qwen3-VL-2B-Instruct."),
-    data: str = typer.Option("shakespeare-val", help="'shakespeare-val' (the last 10% of the corpus) or a text file."),
-    max_chars: int = typer.Option(0, help="Score only the first N characters (0 = all)."),
+    data: str = typer.Option("held-out", help="'held-out' (the held-out 10% of each language), 'en-val', 'ru-val', "
+                                              "or the path of a UTF-8 text file (up to 8 MB)."),
+    max_chars: int = typer.Option(0, help="Score only the first N characters of each text (0 = all)."),
     as_json: bool = typer.Option(False, "--json", help="Print the metrics as JSON."),
     allow_downloads: bool = typer.Option(False, "--allow-downloads",
                                          help="Let a pretrained model download from the Hugging Face hub."),
 ) -> None:
-    """Exact log-likelihood of held-out text: nats and bits per character."""
+    """Exact log-likelihood of text: nats and bits per character, and how many characters were bytes."""
     import time
 
+    from genlab.data.text import held_out, read_text_file
     from genlab.errors import check_int
     from genlab.families.autoregressive import pipeline
 
     check_int("max_chars", max_chars, 0, 10**9)
-    text = _eval_text(data)
-    text = text[:max_chars] if max_chars else text
-    started = time.perf_counter()
-    result = pipeline.score(pipeline.ScoreRequest(model=model, text=text), allow_download=allow_downloads, top_k=1)
-    score = result.score
-    metrics = {"model": result.request.model, "data": data, "chars": score.n_chars,
-               "tokens": len(score.token_ids), "log_prob_nats": score.log_prob, "nats_per_char": score.nats_per_char,
-               "bits_per_char": score.bits_per_char, "seconds": time.perf_counter() - started}
+    texts = ({lang: held_out(lang) for lang in HELD_OUT[data]} if data in HELD_OUT
+             else {Path(data).name: read_text_file(data, param="--data")})
+    results = {}
+    for name, text in texts.items():
+        text = text[:max_chars] if max_chars else text
+        started = time.perf_counter()
+        result = pipeline.score(pipeline.ScoreRequest(model=model, text=text), allow_download=allow_downloads,
+                                top_k=1, param="--data")
+        score = result.score
+        fallback = getattr(pipeline.load_text_model(model, allow_downloads).tokenizer, "fallback_characters", None)
+        results[name] = {"chars": score.n_chars, "tokens": len(score.token_ids),
+                         "fallback_chars": fallback(text) if fallback else None,
+                         "log_prob_nats": score.log_prob, "nats_per_char": score.nats_per_char,
+                         "bits_per_char": score.bits_per_char, "seconds": time.perf_counter() - started}
     if as_json:
-        typer.echo(json.dumps(metrics, indent=1))
-    else:
-        typer.echo(f"{metrics['model']} on {data}: {metrics['nats_per_char']:.4f} nats/char = "
-                   f"{metrics['bits_per_char']:.4f} bits/char over {metrics['chars']} characters")
-
-
-def _eval_text(data: str) -> str:
-    from genlab.data.text import shakespeare, train_val_split
-
-    if data == "shakespeare-val":
-        return train_val_split(shakespeare())[1]
-    path = Path(data)
-    if not path.is_file():
-        from genlab.errors import InputError
-
-        raise InputError("data", "custom", text_en="use 'shakespeare-val' or the path of a text file",
-                         text_ru="укажите 'shakespeare-val' или путь к текстовому файлу")
-    return path.read_text(encoding="utf-8")
+        typer.echo(json.dumps({"model": model, "data": data, "texts": results}, indent=1))
+        return
+    for name, row in results.items():
+        extra = f", {row['fallback_chars']} of them outside the vocabulary (bytes)" if row["fallback_chars"] else ""
+        typer.echo(f"{model} on {name}: {row['nats_per_char']:.4f} nats/char = {row['bits_per_char']:.4f} "
+                   f"bits/char over {row['chars']} characters ({row['tokens']} tokens{extra})")

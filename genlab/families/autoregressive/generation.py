@@ -83,24 +83,37 @@ class SeededSampler(LogitsProcessor):
         return chosen.scatter(1, token, 0.0)
 
 
-class BanTokens(LogitsProcessor):
-    """Gives ``token_ids`` zero probability (the lab model's BOS, which never follows text)."""
+class AllowedTokens(LogitsProcessor):
+    """Zero probability for the tokens that may not come next (``tokenizer.banned_next``).
 
-    def __init__(self, token_ids):
-        self.token_ids = list(token_ids)
+    For the lab model: BOS after text, bytes that would not form valid UTF-8, and the bytes of a
+    character the vocabulary has as a token (so every text has one token sequence).
+    """
+
+    def __init__(self, tokenizer):
+        self.tokenizer = tokenizer
 
     def __call__(self, input_ids: torch.LongTensor, scores: torch.FloatTensor) -> torch.FloatTensor:
-        scores = scores.clone()
-        scores[:, self.token_ids] = float("-inf")
-        return scores
+        banned = torch.stack([self.tokenizer.banned_next(row[-3:].tolist()) for row in input_ids])
+        return scores.masked_fill(banned.to(scores.device), float("-inf"))
 
 
-def next_token_log_probs(logits: torch.Tensor, tokenizer) -> torch.Tensor:
-    """log p(next token) from raw logits (..., V): a log-softmax over the tokens a text can contain."""
-    banned = list(getattr(tokenizer, "never_generated", ()))
-    if banned:
-        logits = logits.clone()
-        logits[..., banned] = float("-inf")
+def banned_tokens(tokenizer, context_ids) -> torch.Tensor | None:
+    """Bool (T, V): row t = the tokens that may not follow ``context_ids[: t + 1]`` (None: no rule)."""
+    rule = getattr(tokenizer, "banned_at_each_position", None)
+    return rule(list(context_ids)) if rule is not None else None
+
+
+def next_token_log_probs(logits: torch.Tensor, tokenizer, context_ids=None) -> torch.Tensor:
+    """log p(next token) from raw logits (T, V): a log-softmax over the tokens allowed after each context.
+
+    ``context_ids[t]`` is the token at position t (the one the logits of row t follow); without it
+    no token is banned.
+    """
+    if context_ids is not None:
+        banned = banned_tokens(tokenizer, context_ids)
+        if banned is not None:
+            logits = logits.masked_fill(banned.to(logits.device), float("-inf"))
     return torch.log_softmax(logits.float(), dim=-1)
 
 
@@ -121,14 +134,15 @@ class StopOnStrings(StoppingCriteria):
     """Stops a sequence once its newly generated text contains one of ``stops``.
 
     Only the last few tokens are decoded per step (never the whole text): a stop string that
-    appears now must overlap the token just produced.
+    appears now must overlap the token just produced.  A character is at most 4 tokens (its
+    UTF-8 bytes), so ``4 * len`` tokens always hold the stop string.
     """
 
     def __init__(self, tokenizer, stops: tuple[str, ...], prompt_length: int):
         self.tokenizer = tokenizer
         self.stops = stops
         self.prompt_length = prompt_length
-        self.window = max(len(s) for s in stops) + 1  # tokens hold >= 1 character (bytes aside)
+        self.window = 4 * max(len(s) for s in stops) + 1
 
     def __call__(self, input_ids, scores, **kwargs) -> torch.BoolTensor:
         new = input_ids[:, self.prompt_length:]
@@ -213,11 +227,10 @@ class Generation:
 
 
 def build_processors(options: SamplingOptions, generator: torch.Generator, tokenizer=None) -> LogitsProcessorList:
-    """Ban -> repetition penalty -> temperature -> top-k -> top-p -> seeded draw (greedy when temperature = 0)."""
+    """Allowed tokens -> repetition penalty -> temperature -> top-k -> top-p -> seeded draw (greedy when temperature = 0)."""
     chain = LogitsProcessorList()
-    banned = list(getattr(tokenizer, "never_generated", ()))
-    if banned:
-        chain.append(BanTokens(banned))
+    if hasattr(tokenizer, "banned_next"):
+        chain.append(AllowedTokens(tokenizer))
     if options.repetition_penalty != 1.0:
         chain.append(RepetitionPenaltyLogitsProcessor(options.repetition_penalty))
     if options.temperature == 0:
@@ -289,6 +302,21 @@ def start_generation(lm, tokenizer, input_ids: torch.Tensor, options: SamplingOp
     return out, seed
 
 
+def _drop_unfinished_character(tokenizer, ids: list[int], text: str) -> tuple[list[int], str]:
+    """Generation that stopped inside a character (its first bytes only) ends before that character.
+
+    The same rule as the streamer's (``IncrementalDecoder`` never shows a text ending in U+FFFD), so
+    the streamed pieces and the finished text agree.
+    """
+    for drop in range(1, 4):
+        if not text.endswith("\ufffd") or len(ids) < drop:
+            break
+        shorter = tokenizer.decode(ids[:-drop], skip_special_tokens=True)
+        if not shorter.endswith("\ufffd"):
+            return ids[:-drop], shorter
+    return ids, text
+
+
 def _collect(out, tokenizer, prompt: str, options: SamplingOptions, seed: int, row: int, prompt_length: int,
              stop_event, eos_token_id) -> Generation:
     ids = out.sequences[row, prompt_length:].tolist()
@@ -299,6 +327,7 @@ def _collect(out, tokenizer, prompt: str, options: SamplingOptions, seed: int, r
         cut = next(k for k, i in enumerate(ids) if i in eos)
         ids, logits, stopped = ids[:cut + 1], logits[:cut + 1], "eos"
     text = tokenizer.decode(ids, skip_special_tokens=True)
+    ids, text = _drop_unfinished_character(tokenizer, ids, text)
     text, hit = _trim_at_stop(text, options.stop) if options.stop else (text, False)
     if hit:
         stopped = "stop string"

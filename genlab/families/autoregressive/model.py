@@ -1,10 +1,12 @@
 """The lab language model: a small Qwen3-style decoder (transformers' own ``Qwen3ForCausalLM``)
-over characters.
+over characters, with a byte fallback for any other character.
 
-p(x) = prod_t p(x_t | x_<t): the model reads BOS and the characters so far and outputs a
-distribution over the next character.  It is trained by maximum likelihood with teacher forcing
-(``train.py``) and samples sequentially (``generation.py``); because the tokens are characters,
-``log_prob`` is the exact log-likelihood of any text, per character.
+p(x) = prod_t p(x_t | x_<t): the model reads BOS and the tokens so far and outputs a
+distribution over the next token.  It is trained by maximum likelihood with teacher forcing
+(``train.py``) and samples sequentially (``generation.py``).  A token is a character of the
+vocabulary (English and Russian letters, digits, punctuation) or one UTF-8 byte of any other
+character, and every text has exactly one token sequence, so ``log_prob`` is the exact
+log-likelihood of any Unicode text.
 
 Building on transformers' model class (rather than a hand-written GPT) means the lab model and the
 lecture's Qwen3-VL go through one ``generate`` path: the same streamer, logits processors and
@@ -57,7 +59,8 @@ class CharLM(LabModule):
     Parameters
     ----------
     vocab : str
-        The distinct characters the model knows (BOS is added as the last token id).
+        The distinct characters that are one token each; the 256 byte tokens (for every other
+        character) and BOS follow them (``tokenizer.CharTokenizer``).
     n_layer, n_head, n_embd : int
         Depth, attention heads and width of the transformer.
     block_size : int

@@ -36,20 +36,21 @@ from genlab.params import Request, Result, param
 LAB = "lab"
 QWEN = QWEN_ID
 MODELS = (LAB, QWEN)
-LAB_ASSET = "ar-shakespeare"
+LAB_ASSET = "ar-bilingual"
 TOP_ALTERNATIVES = 5
 
 # What the text box holds before a user types: per model and page language. The lab model
-# continues text as it is (a speaker's name for a play); the chat model gets the lecture's question.
+# continues text as it is (a speaker's name for a play, the start of a saying in Russian); the chat
+# model gets the lecture's question.
 DEFAULT_PROMPT = {
-    LAB: {"en": "ROMEO:\n", "ru": "ROMEO:\n"},  # Russian once the lab model reads Cyrillic
+    LAB: {"en": "ROMEO:\n", "ru": "Человек "},
     QWEN: {"en": "Briefly (5-7 sentences): how does diffusion differ conceptually from a GAN?",
            "ru": "Кратко (5–7 предложений): чем диффузия концептуально отличается от GAN?"},
 }
 # "Plausibility is not truth": a true and a false statement of the same shape, per page language.
 DEFAULT_STATEMENTS = {
     "en": ("The sun doth rise in the east.", "The sun doth rise in the west."),
-    "ru": ("The sun doth rise in the east.", "The sun doth rise in the west."),
+    "ru": ("Солнце встаёт на востоке.", "Солнце встаёт на западе."),
 }
 
 
@@ -137,10 +138,11 @@ class TokenProbabilities:
 
     @classmethod
     def of(cls, score, tokenizer) -> "TokenProbabilities":
-        """From a ``scoring.TextScore``."""
-        top = [[(tok, math.exp(lp)) for tok, lp in zip(tokenizer.convert_ids_to_tokens(ids), lps)]
-               for ids, lps in zip(score.top_ids.tolist(), score.top_log_probs.tolist())]
-        return cls(list(score.tokens), [math.exp(lp) for lp in score.token_log_probs.tolist()], top)
+        """From a ``scoring.TextScore``: its pieces; the alternatives are those at each piece's first token."""
+        top_ids, top_lps = score.top_ids.tolist(), score.top_log_probs.tolist()
+        top = [[(tok, math.exp(lp)) for tok, lp in zip(tokenizer.convert_ids_to_tokens(top_ids[t]), top_lps[t])]
+               for t in score.piece_starts]
+        return cls(list(score.pieces), [math.exp(lp) for lp in score.piece_log_probs.tolist()], top)
 
 
 @dataclass
@@ -235,11 +237,13 @@ class TextModel:
         return generate_text(self.lm, self.tokenizer, prompt, options, context_length=self.context_length,
                              stop_event=stop_event)
 
-    def score(self, text: str, top_k: int = 5):
-        """Exact log-likelihood of ``text`` token by token (``scoring.TextScore``)."""
+    def score(self, text: str, top_k: int = 5, param: str = "text"):
+        """Exact log-likelihood of ``text`` token by token and piece by piece (``scoring.TextScore``);
+        ``param`` names the text in errors."""
         from genlab.families.autoregressive.scoring import score_text
 
-        return score_text(self.lm, self.tokenizer, text, context_length=self.context_length, top_k=top_k)
+        return score_text(self.lm, self.tokenizer, text, context_length=self.context_length, top_k=top_k,
+                          param=param)
 
 
 def lab_model_path() -> Path:
@@ -260,7 +264,7 @@ def load_char_lm(path: str | Path):
 
 @functools.lru_cache(maxsize=4)
 def load_text_model(model: str = LAB, allow_download: bool = False) -> TextModel:
-    """``"lab"`` (the shipped model), a folder, or a Qwen3-VL hub id.
+    """``"lab"`` (the shipped English-Russian model), a folder, or a Qwen3-VL hub id.
 
     Cached per process; the loaded models are only read afterwards, so users can share them.
     """
@@ -327,11 +331,15 @@ def generate(request: TextRequest, *, stop_event: threading.Event | None = None,
     return result
 
 
-def score(request: ScoreRequest, *, allow_download: bool = False, top_k: int = TOP_ALTERNATIVES) -> ScoreResult:
-    """log p(text) exactly, token by token, with the ``top_k`` alternatives at each position."""
+def score(request: ScoreRequest, *, allow_download: bool = False, top_k: int = TOP_ALTERNATIVES,
+          param: str = "text") -> ScoreResult:
+    """log p(text) exactly, token by token, with the ``top_k`` alternatives at each position.
+
+    ``param`` names the text in errors (the CLI's ``--data``).
+    """
     request = request.checked()
     text_model = load_text_model(request.model, allow_download)
-    result = text_model.score(request.text, top_k=top_k)
+    result = text_model.score(request.text, top_k=top_k, param=param)
     record = request.provenance(model=_model_id(text_model), revision=text_model.revision, kind="text-score")
     return ScoreResult(request, record, result)
 
