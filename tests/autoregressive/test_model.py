@@ -119,3 +119,12 @@ def test_pieces_merge_byte_tokens_into_whole_characters(char_lm):
         assert float(score.piece_log_probs[k]) == pytest.approx(float(score.token_log_probs[a:b].sum()), abs=1e-6)
     assert float(score.piece_log_probs.sum()) == pytest.approx(score.log_prob, abs=1e-4)
     assert score.nats_per_char == pytest.approx(-score.log_prob / len(text))
+
+
+def test_a_character_split_across_scoring_chunks_is_scored_as_in_one_pass(char_lm):
+    text = "a日🙂b日日🙂a"  # 3- and 4-byte characters at every offset of 2-token chunks
+    whole = score_text(char_lm.lm, char_lm.tokenizer, text, chunk=10_000)
+    for chunk in (1, 2, 3, 5):
+        torch.testing.assert_close(score_text(char_lm.lm, char_lm.tokenizer, text, chunk=chunk).token_log_probs,
+                                   whole.token_log_probs, atol=1e-5, rtol=1e-5)
+    assert torch.isfinite(whole.token_log_probs).all()

@@ -98,22 +98,15 @@ class AllowedTokens(LogitsProcessor):
         return scores.masked_fill(banned.to(scores.device), float("-inf"))
 
 
-def banned_tokens(tokenizer, context_ids) -> torch.Tensor | None:
-    """Bool (T, V): row t = the tokens that may not follow ``context_ids[: t + 1]`` (None: no rule)."""
-    rule = getattr(tokenizer, "banned_at_each_position", None)
-    return rule(list(context_ids)) if rule is not None else None
-
-
 def next_token_log_probs(logits: torch.Tensor, tokenizer, context_ids=None) -> torch.Tensor:
     """log p(next token) from raw logits (T, V): a log-softmax over the tokens allowed after each context.
 
-    ``context_ids[t]`` is the token at position t (the one the logits of row t follow); without it
-    no token is banned.
+    ``context_ids[t]`` is the token at position t (the one the logits of row t follow); without it,
+    or for a tokenizer without rules (Qwen's), no token is banned.
     """
-    if context_ids is not None:
-        banned = banned_tokens(tokenizer, context_ids)
-        if banned is not None:
-            logits = logits.masked_fill(banned.to(logits.device), float("-inf"))
+    rule = getattr(tokenizer, "banned_at_each_position", None)
+    if context_ids is not None and rule is not None:
+        logits = logits.masked_fill(rule(list(context_ids)).to(logits.device), float("-inf"))
     return torch.log_softmax(logits.float(), dim=-1)
 
 

@@ -139,8 +139,10 @@ def score_text(lm, tokenizer, text: str, *, context_length: int | None = None, t
     inputs = ids[:-1]
     parts = []
     for start, logits in chunked_logits(lm, torch.tensor([inputs]), chunk):
-        log_probs = next_token_log_probs(logits[0], tokenizer, inputs[start:start + logits.shape[1]])
-        parts.append(_gather(log_probs, torch.tensor(ids[start + 1:start + 1 + logits.shape[1]]), top_k))
+        n, back = logits.shape[1], min(start, 3)  # a character's bytes may straddle chunks: 3 tokens of context
+        context = inputs[start - back:start + n]
+        log_probs = next_token_log_probs(torch.cat([logits[0, :1].expand(back, -1), logits[0]]), tokenizer, context)
+        parts.append(_gather(log_probs[back:], torch.tensor(ids[start + 1:start + 1 + n]), top_k))
     token_lp, top_ids, top_lp = (torch.cat(p) for p in zip(*parts))
     return _score(text, tokenizer, ids[1:], token_lp, top_ids, top_lp)
 
