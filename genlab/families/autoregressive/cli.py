@@ -109,7 +109,7 @@ def sample(
         typer.secho(f"wrote {notebook}", err=True)
 
 
-HELD_OUT = {"held-out": ("en", "ru"), "en-val": ("en",), "ru-val": ("ru",), "shakespeare-val": ("en",)}
+HELD_OUT = {"held-out": ("en", "ru"), "en-val": ("en",), "ru-val": ("ru",)}
 
 
 def evaluate(
