@@ -107,7 +107,7 @@ def test_top_p_keeps_only_the_nucleus():
 
 
 def test_stop_strings_end_generation(trained_dir):
-    from genlab.families.autoregressive.backends import load_char_lm
+    from genlab.families.autoregressive.pipeline import load_char_lm
 
     model = load_char_lm(trained_dir)
     result = generate_text(model.lm, model.tokenizer, "ROMEO:\n", opts(stop=("e",), max_new_tokens=200))

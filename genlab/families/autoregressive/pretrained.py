@@ -27,8 +27,6 @@ class HFTokenizerAdapter:
     scored text also has a probability, as BOS does for the lab model.
     """
 
-    never_generated: tuple[int, ...] = ()
-
     def __init__(self, tokenizer):
         self.hf = tokenizer
         start = tokenizer.convert_tokens_to_ids("<|endoftext|>")
