@@ -9,6 +9,7 @@ import pytest
 from browser import ARTIFACTS, browser_page, error_toasts, open_app, open_tab
 
 from genlab.app.tabs.autoregressive import TITLE
+from genlab.families.autoregressive import pipeline
 from genlab.i18n import Translator
 
 pytestmark = pytest.mark.browser
@@ -93,9 +94,13 @@ def test_stream_stop_and_probabilities(app_server, lang):
     tr = Translator("autoregressive", lang)
     with browser_page() as (page, watch):
         open_autoregressive(page, app_server, lang, tr)
+        prompt = pipeline.default_prompt(pipeline.LAB, lang)  # the Russian page's default prompt is Russian
+        assert page.locator("#autoregressive-prompt textarea").input_value() == prompt
         run = stream_then_stop(page, tr)
         text = page.locator("#autoregressive-output pre").text_content()
         assert 20 < len(text) < 2048 and tr("stopped_user") in run["stats"]
+        letters = [ch for ch in text if ch.isalpha()]
+        assert sum(("а" <= ch.lower() <= "я") == (lang == "ru") for ch in letters) > 0.9 * len(letters), text
 
         # the token view: one coloured span per token, newlines as line breaks, the colour scale
         tokens = page.locator("#autoregressive-tokens .tok")
@@ -112,6 +117,13 @@ def test_stream_stop_and_probabilities(app_server, lang):
         assert "TextRequest(" in open(download.value.path(), encoding="utf-8").read()
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / f"autoregressive-tab-{lang}.png"), full_page=True)
+
+        # log-likelihood scoring of the page's two statements, in the page's language
+        page.get_by_text(tr("truth_title")).click()
+        page.locator("#autoregressive-score").click()
+        page.wait_for_function(r"() => /-\d+\.\d/.test(document.querySelector('#autoregressive-truth').innerText)")
+        truth = page.locator("#autoregressive-truth").inner_text()
+        assert all(statement in truth for statement in pipeline.default_statements(lang)), truth
 
         page.locator("#autoregressive-prompt textarea").fill("   ")
         page.locator("#autoregressive-generate").click()
