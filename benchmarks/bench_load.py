@@ -81,7 +81,7 @@ def overrides(name: str, rng: random.Random) -> dict:
         "taxonomy_compare": {"steps": 200, "n_train": 500},
         "autoregressive_generate": {"max_new_tokens": 24, "seed": rng.randrange(10_000)},
         "gan_train_toy": {"train_steps": 200},
-        "vae_reconstruct": {"audio": handle_file(_clip())},
+        "vae_reconstruct": {"clip": handle_file(_clip())},
         "ethics_verify": {"path": handle_file(_png())},
         "discriminative_redraw": {"param_1": rng.randrange(21), "param_2": rng.randrange(101)},
         "probability_kde": {"n_per_class": rng.randrange(200, 3000, 10)},

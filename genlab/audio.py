@@ -46,8 +46,7 @@ def read_audio(source, *, param: str = "audio",
     except (RuntimeError, sf.LibsndfileError, TypeError, ValueError, OverflowError, MemoryError):
         raise InputError(param, "not_audio") from None
     if data.shape[0] == 0:
-        raise InputError(param, "custom", text_en="the audio has zero length",
-                         text_ru="у аудио нулевая длина")
+        raise InputError(param, "audio_empty")
     return _check_finite(np.ascontiguousarray(data.T), param), int(rate)
 
 
@@ -55,7 +54,7 @@ def _read_bytes(source, param: str, max_mb: float) -> bytes:
     if isinstance(source, (str, Path)):
         path = Path(source)
         if not path.is_file():
-            raise InputError(param, "bad_file", reason=f"no such file: {path.name}")
+            raise InputError(param, "no_such_file", name=path.name)
         size = path.stat().st_size
         if size > max_mb * 1e6:
             raise InputError(param, "file_too_large", size_mb=size / 1e6, limit_mb=max_mb)
@@ -65,9 +64,9 @@ def _read_bytes(source, param: str, max_mb: float) -> bytes:
         if len(raw) > max_mb * 1e6:
             raise InputError(param, "file_too_large", size_mb=len(raw) / 1e6, limit_mb=max_mb)
     else:
-        raise InputError(param, "bad_file", reason=f"expected a file, got {type(source).__name__}")
+        raise InputError(param, "not_audio")
     if not raw:
-        raise InputError(param, "bad_file", reason="the file is empty (0 bytes)")
+        raise InputError(param, "empty_file")
     return raw
 
 
@@ -89,22 +88,14 @@ def _check_header(rate: int, channels: int, frames: int, param: str) -> None:
     """Rate, channels and duration as the file declares them, checked before decoding."""
     lo, hi = limits.AUDIO_RATE_HZ
     if not lo <= rate <= hi:
-        raise InputError(param, "custom",
-                         text_en=f"the sample rate {rate} Hz is outside {lo}-{hi} Hz",
-                         text_ru=f"частота дискретизации {rate} Гц вне диапазона {lo}-{hi} Гц")
+        raise InputError(param, "audio_rate", rate=rate, low=lo, high=hi)
     if channels > limits.MAX_AUDIO_CHANNELS:
-        raise InputError(param, "custom",
-                         text_en=f"{channels} channels; only mono or stereo is supported",
-                         text_ru=f"{channels} каналов; поддерживаются только моно и стерео")
+        raise InputError(param, "audio_channels", channels=channels, limit=limits.MAX_AUDIO_CHANNELS)
     if frames == 0:
-        raise InputError(param, "custom", text_en="the audio has zero length",
-                         text_ru="у аудио нулевая длина")
+        raise InputError(param, "audio_empty")
     seconds = frames / rate
     if seconds > limits.MAX_AUDIO_SECONDS:
-        raise InputError(param, "custom",
-                         text_en=f"{seconds:.0f} s of audio is more than the limit of "
-                                 f"{limits.MAX_AUDIO_SECONDS} s",
-                         text_ru=f"{seconds:.0f} с аудио — больше предела {limits.MAX_AUDIO_SECONDS} с")
+        raise InputError(param, "audio_too_long", seconds=seconds, limit=limits.MAX_AUDIO_SECONDS)
 
 
 def _check_finite(wave: np.ndarray, param: str) -> np.ndarray:
@@ -167,7 +158,7 @@ def prepare(wave: np.ndarray, rate: int, *, target_rate: int, channels: int, sec
     """The lecture's pipeline: channels -> resample -> cut to at most ``seconds`` and to a multiple
     of the hop -> peak-normalise. A clip shorter than ``seconds`` keeps its own length (unlike the
     lecture's, which zero-pads it); only one shorter than a hop is padded, to one hop."""
-    seconds = check_number("seconds", seconds, 0.5, 10.0)
+    seconds = check_number("seconds", seconds, *limits.AUDIO_VAE_SECONDS)
     wave = to_channels(wave, channels)
     wave = resample(wave, rate, target_rate)
     wave = crop_to_hop(wave, int(round(seconds * target_rate)), hop)

@@ -20,6 +20,7 @@ MAX_REQUEST_KB = 1_024             # one event's JSON body (every text box and t
 MAX_AUDIO_SECONDS = 60             # an audio file's duration, read from its header before decoding
 MAX_AUDIO_CHANNELS = 2
 AUDIO_RATE_HZ = (8_000, 96_000)
+AUDIO_VAE_SECONDS = (0.5, 10.0)    # of a clip the VAE reconstructs (the lecture's slider), or decodes
 
 # Text boxes, in characters
 MAX_PROMPT_CHARS = 2_000           # a text model's prompt; SDXL's prompt and negative prompt
@@ -50,6 +51,7 @@ MAX_GD_ITERATIONS = 1_000          # logistic regression's gradient-descent iter
 MAX_EM_ITERATIONS = 500            # EM iterations in the Discriminative vs generative tab
 MAX_MLE_POINTS = 20_000            # training points of the MLE = min KL demonstration
 MAX_MIXTURE_DRAWS = 10_000_000     # `genlab sample mixture -n`
+MAX_VAE_INTERPOLATION_STEPS = 11   # decoded points between two clips' latents
 
 # Bookkeeping of which session uploaded which file (genlab.app.guard)
 MAX_TRACKED_SESSIONS = 5_000       # the least recently active sessions are forgotten first
@@ -61,6 +63,7 @@ LIMITS = (  # (what, limit, where it is enforced)
     ("audio duration", f"{MAX_AUDIO_SECONDS} s", "audio reader, from the header"),
     ("audio channels", f"{MAX_AUDIO_CHANNELS}", "audio reader, from the header"),
     ("audio sample rate", f"{AUDIO_RATE_HZ[0]}-{AUDIO_RATE_HZ[1]} Hz", "audio reader, from the header"),
+    ("audio encoded or decoded", f"{AUDIO_VAE_SECONDS[0]:g}-{AUDIO_VAE_SECONDS[1]:g} s", "VAE"),
     ("prompt, negative prompt", f"{MAX_PROMPT_CHARS} characters", "text generation, SDXL"),
     ("statement to score", f"{MAX_STATEMENT_CHARS} characters", "plausibility is not truth"),
     ("x_0 steps list", f"{MAX_STEP_LIST_CHARS} characters", "diffusion tab"),
@@ -86,6 +89,7 @@ LIMITS = (  # (what, limit, where it is enforced)
     ("EM iterations", f"{MAX_EM_ITERATIONS}", "discriminative vs generative tab"),
     ("training points", f"{MAX_MLE_POINTS}", "MLE = min KL (discriminative vs generative tab)"),
     ("samples", f"{MAX_MIXTURE_DRAWS}", "mixture (CLI)"),
+    ("interpolation steps", f"{MAX_VAE_INTERPOLATION_STEPS}", "VAE"),
 )
 
 

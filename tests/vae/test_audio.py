@@ -11,7 +11,7 @@ from genlab.audio import crop_or_pad, peak_normalize, prepare, read_audio, resam
 from genlab.errors import InputError
 from genlab.families.vae.audio_metrics import multi_resolution_stft_loss, si_sdr
 from genlab.families.vae.audio_vae import AudioVAE
-from genlab.families.vae.oobleck import gaussian_kl
+from genlab.prob import gaussian_kl
 from contract import GenerativeModelContract
 
 TINY = dict(channels=4, c_mults=[1, 2], strides=[2, 4], latent_dim=3)

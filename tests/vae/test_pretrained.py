@@ -135,12 +135,13 @@ def test_pipeline_runs_the_lecture_demo_on_a_tiny_ear_vae(tmp_path):
 
     model = randomize(EARVAE(tiny_config([6, 10], transformer=True), 48_000), seed=1).eval()
     folder = save_ear_vae_checkpoint(model, tmp_path / "snap", "ear_vae_v2_48k.pyt")
-    vae = pipeline.load_audio_model(str(folder))
-    result = pipeline.reconstruct(vae, pipeline.shipped_clips()[0], seconds=0.5, latent="sample", seed=3)
+    request = pipeline.ReconstructionRequest(model=pipeline.EAR_VAE, clip=pipeline.shipped_clips()[0].name,
+                                             seconds=0.5, latent="sample", seed=3)
+    result = pipeline.reconstruct(request, weights=folder)
     assert result.original.shape == (2, 24_000) and result.reconstruction.shape == (2, 24_000)
-    assert result.mu.shape == (32, 400) and result.model == "earlab/EAR_VAE"
+    assert result.mu.shape == (32, 400) and result.model_name == "earlab/EAR_VAE"
     np.testing.assert_array_equal(result.original[0], result.original[1])  # mono copied to stereo
-    path = pipeline.save_result_audio(result, tmp_path / "r.wav")
+    path = pipeline.save_audio_file(result, tmp_path / "r.wav")
     assert read_provenance(path)["revision"] == "main"
-    prior = pipeline.decode_prior(vae, seconds=0.5, seed=0)
+    prior = pipeline.sample_prior(pipeline.PriorRequest(model=pipeline.EAR_VAE, seconds=0.5, seed=0), weights=folder)
     assert prior.reconstruction.shape == (2, 24_000)

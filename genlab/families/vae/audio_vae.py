@@ -16,7 +16,8 @@ import torch
 import torch.nn.functional as F
 
 from genlab.core import LabModule
-from genlab.families.vae.oobleck import OobleckDecoder, OobleckEncoder, gaussian_kl
+from genlab.families.vae.oobleck import OobleckDecoder, OobleckEncoder
+from genlab.prob import gaussian_kl
 from genlab.seeding import torch_generator
 
 

@@ -3,6 +3,7 @@
     genlab train vae --data speech --steps 2400 --out runs/vae-speech
     genlab sample vae --input clip.wav --out recon.wav          # encode -> latent -> reconstruct
     genlab sample vae --prior --seconds 2 --out z.wav           # z ~ N(0, I) -> decode
+    genlab sample vae --model earlab/EAR_VAE --weights DIR --input clip.wav   # the lecture's model
     genlab eval vae --json                                      # SI-SDR, MR-STFT, STOI, KL
 """
 
@@ -14,6 +15,8 @@ from typing import Optional
 
 import typer
 
+from genlab.cli_options import with_request
+from genlab.families.vae.pipeline import PriorRequest, ReconstructionRequest, SpeechEvalRequest
 
 
 def train(data: str = typer.Option("speech", help="speech (audio VAE), digits (MNIST image VAE, "
@@ -52,7 +55,7 @@ def train(data: str = typer.Option("speech", help="speech (audio VAE), digits (M
             config.n_train_utterances = n_utterances
         if init_from is not None:
             if not (init_from / "model.safetensors").is_file():
-                raise InputError("--init-from", "unavailable", reason=f"no lab model (model.safetensors) in {init_from}")
+                raise InputError("--init-from", "no_lab_vae", folder=str(init_from))
             config.init_from = str(init_from)
         model = train_audio_vae(out, config, resume=resume, threads=threads,
                                 weights=check_choice("--weights", weights, ("ema", "last")))
@@ -79,49 +82,54 @@ def train(data: str = typer.Option("speech", help="speech (audio VAE), digits (M
     typer.echo(f"saved {out}")
 
 
-def sample(input: Optional[Path] = typer.Option(None, "--input", help="A .wav/.flac/.ogg clip to encode and reconstruct."),
-           prior: bool = typer.Option(False, "--prior", help="Decode z ~ N(0, I) instead of a clip."),
-           seconds: float = typer.Option(2.0, help="Seconds (0.5-10): the prior sample's length, or the most "
-                                                   "of --input used (a shorter clip keeps its own length)."),
-           latent: str = typer.Option("mean", help="mean (z = mu, deterministic) or sample (z ~ q(z|x))."),
-           model: str = typer.Option("lab", help="lab, a folder with a lab model, or earlab/EAR_VAE "
-                                                 "(a local EAR_VAE folder with config.json and the .pyt)."),
-           seed: int = typer.Option(-1, help="Seed (-1 = random)."),
-           out: Path = typer.Option(Path("vae.wav"), help="Output .wav or .flac (with provenance)."),
-           allow_download: bool = typer.Option(False, help="Let a pretrained model be downloaded.")):
+@with_request(ReconstructionRequest)
+def sample(
+    request: ReconstructionRequest,
+    prior: bool = typer.Option(False, "--prior", help="Decode z ~ N(0, I) instead of a clip (--input)."),
+    weights: Optional[Path] = typer.Option(None, help="A folder with the model's weights: a lab audio VAE "
+                                                      "(e.g. a training run) or an EAR_VAE snapshot."),
+    out: Path = typer.Option(Path("vae.wav"), help="Output .wav or .flac (with provenance)."),
+    notebook: Optional[Path] = typer.Option(None, help="Also write a notebook (.ipynb) that makes the same audio."),
+    allow_downloads: bool = typer.Option(False, "--allow-downloads",
+                                         help="Let EAR_VAE's weights be downloaded from the Hugging Face hub."),
+):
     """Reconstruct a clip (--input) or decode a prior sample (--prior); save audio with provenance."""
     from genlab.errors import InputError
     from genlab.families.vae import pipeline
+    from genlab.i18n import Translator
 
-    if (input is None) == (not prior):
-        raise InputError("--input/--prior", "custom", text_en="give exactly one of --input FILE or --prior",
-                         text_ru="укажите ровно одно: --input ФАЙЛ или --prior")
+    if (not request.clip) == (not prior):
+        raise InputError("--input/--prior", "input_or_prior")
     if out.suffix.lower() not in (".wav", ".flac"):
-        raise InputError("--out", "custom", text_en="must end in .wav or .flac",
-                         text_ru="должен оканчиваться на .wav или .flac")
-    vae = pipeline.load_audio_model(model, allow_download=allow_download)
+        raise InputError("--out", "bad_suffix", suffixes=".wav, .flac")
     if prior:
-        result = pipeline.decode_prior(vae, seconds=seconds, seed=seed)
+        r = request
+        result = pipeline.sample_prior(PriorRequest(model=r.model, seconds=r.seconds, seed=r.seed, lang=r.lang),
+                                       weights=weights, allow_download=allow_downloads)
     else:
-        result = pipeline.reconstruct(vae, input, seconds=seconds, latent=latent, seed=seed)
-    pipeline.save_result_audio(result, out, which="reconstruction")
-    typer.echo(json.dumps({"out": str(out), **result.summary()}, ensure_ascii=False))
+        result = pipeline.reconstruct(request, weights=weights, allow_download=allow_downloads)
+    pipeline.save_audio_file(result, out)
+    if notebook is not None:
+        from genlab.notebook import save_notebook
+
+        save_notebook(result.request, notebook, provenance=result.provenance)
+    summary = {"out": str(out), **result.summary()}
+    if summary.get("shorter_than_requested"):
+        summary["length_note"] = Translator("vae", "en")("shorter", clip=result.seconds, asked=request.seconds)
+    typer.echo(json.dumps(summary, ensure_ascii=False))
 
 
-def evaluate(model: str = typer.Option("lab", help="lab or a folder with a lab audio VAE."),
-             clips: int = typer.Option(12, min=1, max=200, help="Held-out synthetic clips."),
-             seconds: float = typer.Option(2.0, min=0.5, max=10, help="At most this many seconds per clip "
-                                                                       "(a shorter clip keeps its length)."),
-             seed: int = typer.Option(0, min=0, help="Seed of the held-out synthetic clips."),
-             real: bool = typer.Option(True, help="Also the shipped held-out real recordings."),
-             as_json: bool = typer.Option(False, "--json", help="Print JSON.")):
+@with_request(SpeechEvalRequest)
+def evaluate(
+    request: SpeechEvalRequest,
+    weights: Optional[Path] = typer.Option(None, help="A folder with a lab audio VAE (default: the shipped one)."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+):
     """Held-out quality of the audio VAE on synthetic and real speech: SI-SDR, MR-STFT distance,
     STOI, KL per dim (means with standard errors over clips)."""
     from genlab.families.vae import pipeline
-    from genlab.families.vae.train_audio import evaluate_audio_vae
 
-    vae = pipeline.load_audio_model(model)
-    metrics = evaluate_audio_vae(vae, n_clips=clips, seed=seed, seconds=seconds, real=real)
+    metrics = pipeline.evaluate_speech(request, weights=weights)
     if as_json:
         typer.echo(json.dumps(metrics, indent=2))
         return

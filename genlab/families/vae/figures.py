@@ -1,4 +1,8 @@
-"""Figures of the VAE demo (matplotlib; each function returns a Figure and never shows or saves it)."""
+"""Figures of the VAE section (matplotlib; each function returns a Figure and never shows or saves it).
+
+Every title, label and legend comes from the caller's ``text`` (the pipeline takes them from
+genlab/locale/<lang>/vae.json), so the Russian page draws Russian figures.
+"""
 
 from __future__ import annotations
 
@@ -13,66 +17,70 @@ def _figure(width=10, height=3.2, ncols=1):
     return fig, axes
 
 
-def waveforms(original: np.ndarray | None, reconstruction: np.ndarray, sample_rate: int, *,
-              title: str = "", labels=("original", "reconstruction"), max_seconds: float = 3.0):
-    """Original vs reconstruction, first channel, the first ``max_seconds`` (the lecture's plot)."""
+def waveforms(original: np.ndarray | None, reconstruction: np.ndarray, sample_rate: int, *, text: dict,
+              max_seconds: float = 3.0):
+    """Original vs reconstruction (or a prior sample alone), first channel, the first ``max_seconds``
+    (the lecture's plot). ``text``: title, original, reconstruction, time, amplitude."""
     fig, (ax,) = _figure()
     n = min(reconstruction.shape[-1], int(sample_rate * max_seconds))
     t = np.arange(n) / sample_rate
     if original is not None:
-        ax.plot(t, original[0, :n], lw=0.8, label=labels[0])
-    ax.plot(t, reconstruction[0, :n], lw=0.8, alpha=0.8, label=labels[1])
-    ax.set(title=title, xlabel="time (s)", ylabel="amplitude")
+        ax.plot(t, original[0, :n], lw=0.8, label=text["original"])
+    ax.plot(t, reconstruction[0, :n], lw=0.8, alpha=0.8, label=text["reconstruction"])
+    ax.set(title=text["title"], xlabel=text["time"], ylabel=text["amplitude"])
     ax.grid(True, lw=0.3)
     ax.legend(loc="upper right")
     return fig
 
 
-def mu_sigma_histograms(mu: np.ndarray, sigma: np.ndarray, *, titles=("mu", "sigma")):
+def mu_sigma_histograms(mu: np.ndarray, sigma: np.ndarray, *, text: dict):
+    """Histograms of q(z|x)'s means and standard deviations. ``text``: hist_mu, hist_sigma."""
     fig, (a1, a2) = _figure(ncols=2)
     a1.hist(mu.ravel(), bins=60, color="tab:blue")
     a2.hist(sigma.ravel(), bins=60, color="tab:orange")
-    for ax, title in zip((a1, a2), titles):
+    for ax, title in zip((a1, a2), (text["hist_mu"], text["hist_sigma"])):
         ax.set_title(title)
         ax.grid(True, lw=0.3)
     return fig
 
 
-def latent_heatmap(z: np.ndarray, *, title: str = "latent z (channels x time)", xlabel="latent frame",
-                   ylabel="latent channel"):
+def latent_heatmap(z: np.ndarray, *, text: dict):
+    """z as channels x frames (the first 64 x 256). ``text``: heat_title, latent_frame, latent_channel."""
     fig, (ax,) = _figure(height=3.6)
-    zz = z[:64, :256]
-    image = ax.imshow(zz, aspect="auto", origin="lower", cmap="magma", interpolation="nearest")
-    ax.set(title=title, xlabel=xlabel, ylabel=ylabel)
+    image = ax.imshow(z[:64, :256], aspect="auto", origin="lower", cmap="magma", interpolation="nearest")
+    ax.set(title=text["heat_title"], xlabel=text["latent_frame"], ylabel=text["latent_channel"])
     fig.colorbar(image, ax=ax, fraction=0.025, pad=0.02)
     return fig
 
 
-def interpolation_waves(waves: list[np.ndarray], sample_rate: int, *, title: str = ""):
-    """One row per interpolation step t = 0 ... 1 (first channel)."""
+def interpolation_waves(waves: list[np.ndarray], sample_rate: int, *, text: dict):
+    """One row per interpolation step t = 0 ... 1 (first channel). ``text``: title, time."""
     from matplotlib.figure import Figure
 
     fig = Figure(figsize=(10, 0.9 * len(waves) + 0.8), layout="constrained")
-    axes = fig.subplots(len(waves), 1, sharex=True)
-    for i, (ax, w) in enumerate(zip(np.atleast_1d(axes), waves)):
-        t = np.arange(w.shape[-1]) / sample_rate
-        ax.plot(t, w[0], lw=0.6)
-        ax.set_ylabel(f"t={i / (len(waves) - 1):.2f}", rotation=0, labelpad=25, fontsize=8)
+    axes = np.atleast_1d(fig.subplots(len(waves), 1, sharex=True))
+    for i, (ax, w) in enumerate(zip(axes, waves)):
+        ax.plot(np.arange(w.shape[-1]) / sample_rate, w[0], lw=0.6)
+        ax.set_ylabel(f"t = {i / (len(waves) - 1):.2f}", rotation=0, labelpad=25, fontsize=8)
         ax.set_yticks([])
-    np.atleast_1d(axes)[-1].set_xlabel("time (s)")
-    fig.suptitle(title)
+    axes[-1].set_xlabel(text["time"])
+    fig.suptitle(text["title"])
     return fig
 
 
-def digit_latent_map(grid: np.ndarray, span: float, point: tuple[float, float] | None = None,
-                     codes: np.ndarray | None = None, labels: np.ndarray | None = None, *, title: str = ""):
-    """The decoded grid over [-span, span]^2 with held-out codes (coloured by digit) and the cursor."""
-    fig, (ax,) = _figure(width=6.2, height=6.0)
-    ax.imshow(grid, cmap="gray_r", extent=(-span, span, -span, span))
-    if codes is not None:
-        scatter = ax.scatter(codes[:, 0], codes[:, 1], c=labels, cmap="tab10", s=6, alpha=0.55, vmin=-0.5, vmax=9.5)
-        fig.colorbar(scatter, ax=ax, ticks=range(10), fraction=0.04, pad=0.02)
-    if point is not None:
-        ax.plot(*point, marker="+", color="red", markersize=18, mew=2.5)
-    ax.set(xlim=(-span, span), ylim=(-span, span), xlabel="z1", ylabel="z2", title=title)
+def digit_walk(digit: np.ndarray, grid: np.ndarray, span: float, point: tuple[float, float],
+               codes: np.ndarray, labels: np.ndarray, *, text: dict):
+    """The decoded digit at ``point`` beside the decoded grid over [-span, span]^2 with held-out
+    codes (coloured by class) and the point. ``text``: digit_title, digit_map, digit_class."""
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(9.6, 5.2), layout="constrained")
+    left, right = fig.subplots(1, 2, width_ratios=(1, 1.7))
+    left.imshow(digit, cmap="gray_r", vmin=0, vmax=1, interpolation="nearest")
+    left.set(title=text["digit_title"].format(z1=point[0], z2=point[1]), xticks=[], yticks=[])
+    right.imshow(grid, cmap="gray_r", extent=(-span, span, -span, span))
+    scatter = right.scatter(codes[:, 0], codes[:, 1], c=labels, cmap="tab10", s=6, alpha=0.55, vmin=-0.5, vmax=9.5)
+    fig.colorbar(scatter, ax=right, ticks=range(10), fraction=0.04, pad=0.02, label=text["digit_class"])
+    right.plot(*point, marker="+", color="red", markersize=18, mew=2.5)
+    right.set(xlim=(-span, span), ylim=(-span, span), xlabel="z1", ylabel="z2", title=text["digit_map"])
     return fig

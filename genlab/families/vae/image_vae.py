@@ -15,6 +15,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from genlab.core import LabModule
+from genlab.prob import gaussian_kl
 from genlab.seeding import torch_generator
 
 SIDE = 28
@@ -56,7 +57,7 @@ class DigitVAE(LabModule):
             z = mu + sigma * torch.randn(mu.shape, generator=gen)
             log_lik = log_lik - F.binary_cross_entropy_with_logits(
                 self.decode_logits(z), x, reduction="none").flatten(1).sum(1)
-        kl = 0.5 * (mu.pow(2) + sigma.pow(2) - 2 * sigma.log() - 1).sum(-1)
+        kl = gaussian_kl(mu, sigma).sum(-1)
         return log_lik / n_samples - kl_weight * kl
 
     @torch.no_grad()

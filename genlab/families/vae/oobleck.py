@@ -163,13 +163,3 @@ class OobleckDecoder(nn.Module):
 
     def forward(self, z):
         return self.layers(z)
-
-
-def gaussian_kl(mu: torch.Tensor, sigma: torch.Tensor) -> torch.Tensor:
-    """KL(N(mu, sigma^2) || N(0, 1)) elementwise: 0.5 (mu^2 + sigma^2 - log sigma^2 - 1).
-
-    The lecture's cell and EAR_VAE's ``vae_sample`` leave out the factor 0.5 (their "KL" is twice
-    the true one); genlab shows the correct value.
-    """
-    var = sigma.pow(2)
-    return 0.5 * (mu.pow(2) + var - torch.log(var) - 1)

@@ -22,7 +22,8 @@ from torch import nn
 
 from genlab.core import DensityMixin
 from genlab.errors import InputError
-from genlab.families.vae.oobleck import OobleckDecoder, OobleckEncoder, gaussian_kl
+from genlab.families.vae.oobleck import OobleckDecoder, OobleckEncoder
+from genlab.prob import gaussian_kl
 from genlab.seeding import torch_generator
 
 REPO_ID = "earlab/EAR_VAE"
@@ -87,13 +88,11 @@ def _find_files(folder: Path) -> tuple[Path, Path]:
     configs += [p for p in sorted(folder.glob("*.json")) if p.name == "config.json"]
     weights = sorted(folder.glob("pretrained_weight/*.pyt")) + sorted(folder.glob("*.pyt"))
     if not configs or not weights:
-        raise InputError("model", "custom",
-                         text_en=f"{folder} has no config/*.json and *.pyt of EAR_VAE",
-                         text_ru=f"в {folder} нет config/*.json и *.pyt модели EAR_VAE")
+        raise InputError("weights", "ear_vae_files", folder=str(folder))
     return configs[0], weights[0]
 
 
-def _unwrap(ckpt) -> dict:
+def _unwrap(ckpt, file: str) -> dict:
     """The plain name -> tensor mapping, from a bare state dict or a common wrapper."""
     if isinstance(ckpt, dict):
         for key in ("state_dict", "model", "net", "ema", "generator"):
@@ -101,8 +100,7 @@ def _unwrap(ckpt) -> dict:
                 ckpt = ckpt[key]
                 break
     if not isinstance(ckpt, dict) or not all(isinstance(v, torch.Tensor) for v in ckpt.values()):
-        raise InputError("model", "custom", text_en="the .pyt file is not a state dict of tensors",
-                         text_ru="файл .pyt не является словарём тензоров (state dict)")
+        raise InputError("weights", "ear_vae_not_tensors", file=file)
     return {k.removeprefix("module."): v for k, v in ckpt.items()}
 
 
@@ -116,24 +114,19 @@ def sample_rate_of(config: dict, weight_path: Path | None = None) -> int:
     hop = int(math.prod(config["encoder"]["config"]["strides"]))
     if hop in RATE_BY_HOP:
         return RATE_BY_HOP[hop]
-    raise InputError("model", "custom", text_en=f"cannot tell the sample rate of a model with hop {hop}",
-                     text_ru=f"не удаётся определить частоту дискретизации модели с шагом {hop}")
+    raise InputError("weights", "ear_vae_rate", hop=hop)
 
 
 def check_config(config: dict) -> None:
     enc, dec = config["encoder"]["config"], config["decoder"]["config"]
     hop = int(math.prod(enc["strides"]))
     if "downsampling_ratio" in config and int(config["downsampling_ratio"]) != hop:
-        raise InputError("model", "custom",
-                         text_en=f"config: downsampling_ratio {config['downsampling_ratio']} != prod(strides) {hop}",
-                         text_ru=f"config: downsampling_ratio {config['downsampling_ratio']} != prod(strides) {hop}")
+        raise InputError("weights", "ear_vae_config", what=f"downsampling_ratio {config['downsampling_ratio']} != prod(strides) {hop}")
     if int(enc["latent_dim"]) != 2 * int(dec["latent_dim"]):
-        raise InputError("model", "custom",
-                         text_en="config: the encoder's latent_dim must be 2 x the decoder's (mean and scale)",
-                         text_ru="config: latent_dim кодировщика должен быть вдвое больше, чем у декодера")
+        raise InputError("weights", "ear_vae_config",
+                         what=f"encoder latent_dim {enc['latent_dim']} != 2 × decoder latent_dim {dec['latent_dim']}")
     if list(enc["strides"]) != list(dec["strides"]):
-        raise InputError("model", "custom", text_en="config: encoder and decoder strides differ",
-                         text_ru="config: шаги (strides) кодировщика и декодера различаются")
+        raise InputError("weights", "ear_vae_config", what=f"encoder strides {enc['strides']} != decoder strides {dec['strides']}")
 
 
 def load_ear_vae(folder: str | Path, *, device: str = "cpu") -> EARVAE:
@@ -145,16 +138,12 @@ def load_ear_vae(folder: str | Path, *, device: str = "cpu") -> EARVAE:
     import pickle
 
     try:
-        state = _unwrap(torch.load(weight_path, map_location="cpu", weights_only=True))
+        state = _unwrap(torch.load(weight_path, map_location="cpu", weights_only=True), weight_path.name)
     except pickle.UnpicklingError as err:
-        raise InputError("model", "custom",
-                         text_en=f"{weight_path.name} holds Python objects, not only tensors; refusing to unpickle it",
-                         text_ru=f"{weight_path.name} содержит объекты Python, а не только тензоры; отказ распаковывать") from err
+        raise InputError("weights", "ear_vae_pickle", file=weight_path.name) from err
     has_transformer = any(k.startswith("transformers.") for k in state)
     if has_transformer and config.get("transformer") is None:
-        raise InputError("model", "custom",
-                         text_en="the weights have a transformer on z but the config does not describe one",
-                         text_ru="в весах есть трансформер на z, а в конфигурации его нет")
+        raise InputError("weights", "ear_vae_transformer")
     if not has_transformer and config.get("transformer") is not None:
         # As the lecture does: a checkpoint trained without the bottleneck transformer runs without it.
         config = {k: v for k, v in config.items() if k != "transformer"}
@@ -164,11 +153,7 @@ def load_ear_vae(folder: str | Path, *, device: str = "cpu") -> EARVAE:
     unexpected = sorted(set(state) - set(expected))
     wrong = sorted(k for k in set(expected) & set(state) if expected[k].shape != state[k].shape)
     if missing or unexpected or wrong:
-        raise InputError("model", "custom",
-                         text_en=(f"the state dict does not match the config: missing {missing[:5]}, "
-                                  f"unexpected {unexpected[:5]}, wrong shapes {wrong[:5]}"),
-                         text_ru=(f"state dict не соответствует конфигурации: нет {missing[:5]}, "
-                                  f"лишние {unexpected[:5]}, неверные формы {wrong[:5]}"))
+        raise InputError("weights", "ear_vae_mismatch", missing=missing[:5], unexpected=unexpected[:5], wrong=wrong[:5])
     model.load_state_dict(state, strict=True)
     return model.to(device).eval()
 

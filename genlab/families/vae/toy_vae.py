@@ -32,6 +32,7 @@ import torch
 from torch import nn
 
 from genlab.core import LabModule
+from genlab.prob import gaussian_kl
 from genlab.seeding import torch_generator
 
 LOG_2PI = math.log(2 * math.pi)
@@ -117,7 +118,7 @@ class ToyVAE(LabModule):
         if self.prior_components:
             raise ValueError("the mixture prior's KL has no closed form: elbo() estimates it by Monte Carlo")
         m, log_std = self.q(x)
-        return 0.5 * (m.pow(2) + (2 * log_std).exp() - 2 * log_std - 1).sum(-1)
+        return gaussian_kl(m, log_std.exp()).sum(-1)
 
     def elbo(self, x, *, condition=None, n_samples: int = 1, seed: int | None = 0, generator=None,
              kl_weight: float = 1.0):

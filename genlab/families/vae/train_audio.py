@@ -105,7 +105,7 @@ def train_audio_vae(out: str | Path, config: AudioTrainConfig, *, resume: bool =
     from genlab.checkpoint import load_checkpoint, save_checkpoint
     from genlab.families.vae.audio_metrics import multi_resolution_stft_loss
     from genlab.families.vae.audio_vae import AudioVAE
-    from genlab.families.vae.oobleck import gaussian_kl
+    from genlab.prob import gaussian_kl
 
     torch.set_num_threads(threads)
     out = Path(out)
@@ -190,7 +190,7 @@ def reconstruction_metrics(model, waves: list, seconds: float) -> dict:
 
     from genlab.audio import crop_to_hop, peak_normalize
     from genlab.families.vae.audio_metrics import si_sdr, spectral_distance, stoi
-    from genlab.families.vae.oobleck import gaussian_kl
+    from genlab.prob import gaussian_kl
 
     rows = []
     for wave in waves:
