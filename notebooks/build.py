@@ -384,12 +384,22 @@ except NoDensityError as err:
     md(r"""
 The taxonomy side by side on 2-D toy data: a mixture and a flow (exact), a GAN (none), a VAE and a
 diffusion model (bounds), each fitted to the same points, with the held-out log-likelihood or bound,
-a sample distance and the cost of fitting and sampling (press the button: fitting takes a minute on a CPU).
+a sample distance and the cost of fitting and sampling. Below with 100 training steps, so that
+the cell is quick; in the widget choose the data and the steps (the default 1500 take a minute on a CPU).
 """, r"""
 Классификация на двумерных игрушечных данных: смесь и поток (точная плотность), GAN (нет плотности),
 VAE и диффузионная модель (оценки снизу), все обучены на одних и тех же точках; рядом —
 логарифм правдоподобия или оценка на отложенных точках, расстояние между выборками и цена обучения
-и семплирования (нажмите кнопку: обучение занимает около минуты на процессоре).
+и семплирования. Ниже — со 100 шагами обучения, чтобы ячейка выполнялась быстро; в виджете выберите
+данные и число шагов (1500 по умолчанию занимают около минуты на процессоре).
+"""),
+    code("""
+from genlab.taxonomy import TaxonomyRequest, compare
+
+comparison = compare(TaxonomyRequest(data="moons", steps=100, n_train=500, n_samples=200, seed=0, lang=LANG))
+for m in comparison.models:   # a few training steps here: the widget trains them properly
+    print(f"{m.name:12} {m.kind:9} p(x): {m.density:6} {m.sampling:11} scores (nats): {m.scores}")
+figure = comparison.show()
 """),
     code("""
 import genlab.widgets
@@ -682,7 +692,8 @@ sample: it does not "fix" the data, and a bias in $p^*$ is, statistically, part 
 learn. Fairness is therefore an external constraint, imposed by changing the training distribution
 (reweighting, filtering), constraining generation, or post-processing samples; each costs fit to
 the original data. If a group has frequency $p$ in the data and the rule asks for $t$, no model
-can do better than losing $\mathrm{KL}(\mathrm{Bern}(t) \,\|\, \mathrm{Bern}(p))$ nats per point:
+can do better than losing $\mathrm{KL}(\mathrm{Bern}(t) \,\|\, \mathrm{Bern}(p))$ nats per point. The
+experiment: a mixture fitted to data where group B is rare, and the remedies side by side:
 """, r"""
 ## 4. Этика генеративного ИИ
 
@@ -692,12 +703,17 @@ can do better than losing $\mathrm{KL}(\mathrm{Bern}(t) \,\|\, \mathrm{Bern}(p))
 справедливость — внешнее ограничение: его вводят, меняя обучающее распределение (перевзвешивание,
 фильтрация), ограничивая генерацию или обрабатывая сэмплы; каждое из них стоит качества
 приближения исходных данных. Если у группы в данных частота $p$, а правило требует $t$, никакая
-модель не потеряет меньше $\mathrm{KL}(\mathrm{Bern}(t) \,\|\, \mathrm{Bern}(p))$ нат на точку:
+модель не потеряет меньше $\mathrm{KL}(\mathrm{Bern}(t) \,\|\, \mathrm{Bern}(p))$ нат на точку.
+Эксперимент: смесь, обученная на данных, где группа B редка, и способы исправления рядом:
 """),
     code("""
-from genlab.ethics.bias import fairness_price
+from genlab.ethics.pipeline import BiasRequest, experiment
 
-fairness_price(0.1, 0.5)   # nats per point for 10% -> 50%
+bias = experiment(BiasRequest(minority=0.1, target=0.5, n_train=1000, n_test=1000, n_samples=1000, lang=LANG))
+print("least fit any model gives up at the target (nats per point):", round(bias.experiment.price, 3))
+for row in bias.table():
+    print(row)
+bias.show()
 """),
     md(r"""
 A model optimises plausibility, not truth: a fluent false statement can be as likely as a true one

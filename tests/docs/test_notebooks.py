@@ -81,6 +81,6 @@ def test_notebook_runs_top_to_bottom(lang, monkeypatch, tmp_path):
             assert "image/png" in mimes, cell.source       # figures are drawn, not only computed
         assert cell.outputs or cell.source.startswith("%matplotlib"), cell.source
     images = sum("image/png" in out.get("data", {}) for c in code for out in c.outputs)
-    assert images >= 7   # the seven figures: surface, KDE, moments, two paradigms, MLE = min KL, GAN, diffusion
+    assert images >= 10  # surface, KDE, moments, two paradigms, MLE = min KL, taxonomy, GAN, digits, toy paths, bias
     audio = [c for c in code if "Audio(" in c.source]
     assert audio and any("text/html" in out.get("data", {}) for out in audio[0].outputs)
