@@ -96,10 +96,13 @@ def test_sdxl_without_its_weights_says_so_before_loading(tmp_path):
 
 @needs_digits
 def test_cli_eval_json():
-    result = runner.invoke(app, ["eval", "diffusion", "--nfe", "5", "--n-per-class", "1",
+    result = runner.invoke(app, ["eval", "diffusion", "--nfe", "5", "--n-per-class", "2",
                                  "--elbo-images", "2", "--elbo-timesteps", "5", "--json"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.output[result.output.index("{"):])
-    assert data["samples"] == 10 and 0 <= data["class_accuracy"] <= 1
-    assert np.isfinite(data["frechet_distance_vs_heldout"])
-    assert np.isfinite(data["elbo_bits_per_dim_heldout"])
+    assert data["samples"] == 20 and 0 <= data["class_accuracy"] <= 1
+    assert np.isfinite(data["frechet_distance_vs_heldout"]) and data["frechet_se"] > 0
+    assert np.isfinite(data["kid_vs_heldout"]) and data["kid_se"] > 0
+    # nats per image, a bound on an 8-bit image's probability: negative; bits/dim its NLL view
+    assert data["elbo_nats_per_image"] < 0 < data["nll_bits_per_dim_heldout"]
+    assert data["elbo_nats_per_image_se"] > 0 and "5 importance-sampled" in data["elbo_note"]

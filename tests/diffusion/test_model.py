@@ -9,15 +9,15 @@ from diffusers import DDIMPipeline, DDPMPipeline
 
 from genlab.errors import InputError
 from genlab.families.diffusion.model import DigitDiffusion, ToyDiffusion
-from genlab.families.diffusion.sampling import guided_eps
+from genlab.families.diffusion.sampling import guided_output
 from genlab.families.diffusion.schedulers import SCHEDULERS, make_scheduler
 
 torch.set_num_threads(1)
 
 
-def tiny_digits(seed=0):
+def tiny_digits(seed=0, **kwargs):
     torch.manual_seed(seed)
-    return DigitDiffusion(image_size=8, block_out_channels=(8, 16), norm_num_groups=4).eval()
+    return DigitDiffusion(image_size=8, block_out_channels=(8, 16), norm_num_groups=4, **kwargs).eval()
 
 
 def tiny_toy(seed=0):
@@ -73,32 +73,61 @@ def test_each_scheduler_samples(name):
 
 
 def test_guidance_combines_the_two_branches():
-    def eps_fn(x, t, labels):  # a fake network whose output reveals the label it was given
+    def model_fn(x, t, labels):  # a fake network whose output reveals the label it was given
         return x * 0 + labels.float().view(-1, 1)
     x = torch.zeros(3, 2)
     labels = torch.tensor([2, 2, 2])
     null = 5
     for w in (0.0, 1.0, 3.0):
-        out = guided_eps(eps_fn, x, 0, labels, null, w)
+        out = guided_output(model_fn, x, 0, labels, null, w)
         np.testing.assert_allclose(out.numpy(), null + w * (2 - null))
 
 
-def test_predicted_x0_agrees_with_ddims_own():
+@pytest.mark.parametrize("make", [tiny_toy, lambda: tiny_digits(dynamic_thresholding=False)],
+                         ids=["eps-prediction", "v-prediction"])
+def test_predicted_x0_agrees_with_ddims_own(make):
     # DDIM returns pred_original_sample; the formula used for DEIS/DPM-Solver must agree with it
+    # (without thresholding: DDIM's x_0 is then clipped, which from_model_space does for views)
     from genlab.families.diffusion.sampling import predicted_x0
 
-    model = tiny_toy()
+    model = make()
     sched = model.scheduler("ddim")
     sched.set_timesteps(10)
-    x = torch.randn(4, 2)
+    x = torch.randn(4, *model.data_shape)
     t = sched.timesteps[3]
-    eps = model.eps(x, t, torch.zeros(4, dtype=torch.long))
-    out = sched.step(eps, t, x)
+    output = model(x, t, torch.zeros(4, dtype=torch.long))
+    out = sched.step(output, t, x)
 
     class NoX0:
         pred_original_sample = None
-    ours = predicted_x0(sched, NoX0(), x, eps, t)
+    ours = predicted_x0(sched, NoX0(), x, output, t)
     torch.testing.assert_close(ours, out.pred_original_sample, rtol=1e-5, atol=1e-5)
+
+
+@pytest.mark.parametrize("kind", ["epsilon", "v_prediction", "sample"])
+def test_parameterisations_convert_and_weight_the_loss_as_min_snr(kind):
+    model = tiny_digits(prediction_type=kind)
+    x = torch.rand(5, 1, 8, 8)
+    labels = torch.arange(5)
+    k = torch.tensor([0, 10, 400, 800, 999])
+    noise = torch.randn(5, 1, 8, 8)
+    z, _ = model.to_model_space(x)
+    a = model._abar[k].sqrt().view(-1, 1, 1, 1)
+    s = (1 - model._abar[k]).sqrt().view(-1, 1, 1, 1)
+    x_t = a * z + s * noise
+    # the network's exact target converts back to the true noise and x_0
+    target = {"epsilon": noise, "v_prediction": a * noise - s * z, "sample": z}[kind]
+    eps, x0 = model.to_eps_and_x0(target, x_t, k)
+    torch.testing.assert_close(eps[1:4], noise[1:4], rtol=1e-4, atol=1e-4)
+    torch.testing.assert_close(x0[:4], z[:4], rtol=1e-4, atol=1e-4)
+    # Min-SNR-5: whatever the parameterisation, the loss is min(SNR, 5) x the x_0 squared error
+    keep = torch.zeros(5, dtype=torch.bool)
+    loss = model.per_example_loss(x, labels, k, noise, keep, min_snr_gamma=5.0)
+    with torch.no_grad():
+        x0_hat = model.to_eps_and_x0(model(x_t, k, labels), x_t, k)[1]
+    snr = (a / s).flatten() ** 2
+    expected = snr.clamp(max=5.0) * (x0_hat - z).pow(2).flatten(1).mean(1)
+    torch.testing.assert_close(loss[:4], expected[:4], rtol=1e-3, atol=1e-6)
 
 
 class _UnconditionalUNet(torch.nn.Module):
@@ -114,7 +143,7 @@ class _UnconditionalUNet(torch.nn.Module):
         labels = torch.full((x.shape[0],), self.model.null_label, dtype=torch.long)
 
         class Out:
-            sample = self.model.eps(x, t, labels)
+            sample = self.model(x, t, labels)
         return Out()
 
 

@@ -130,3 +130,38 @@ def test_the_handlers_parameters_are_the_requests_with_its_defaults():
     defaults = DiffusionRequest.defaults(LAB)
     assert [name for name in signature if name != "progress"] == list(DiffusionRequest.params())
     assert {name: p.default for name, p in signature.items() if name in defaults} == defaults
+
+
+def _fake_benchmark():
+    def row(name, nfe, value, kind="diffusion"):
+        return {"scheduler": name, "nfe": nfe, "kind": kind, "n_generated": 1000, "kid": value,
+                "kid_se": 1.0, "sliced_wasserstein": value / 100, "sliced_wasserstein_se": 0.01}
+    rows = [row("real training digits (floor)", 0, -1.0, "floor"), row("lab GAN, truncation none", 1, 8.0, "gan")]
+    rows += [row(s, nfe, 100.0 / nfe - 1) for s in ("ddpm", "ddim", "deis", "dpm++", "euler")
+             for nfe in (5, 10, 20, 50)] + [row("ddpm", 1000, 0.5)]
+    return {"digits": {"rows": rows}, "toy2d": {"n": 4000, "rows": rows}}
+
+
+def test_quality_vs_nfe_figure_draws_every_scheduler_and_the_references_in_the_pages_language():
+    from genlab.families.diffusion.figures import quality_vs_nfe_figure
+
+    fig = quality_vs_nfe_figure(_fake_benchmark(), labels={"axis": "NFE (вызовов сети на сэмпл)"})
+    digits_axes = fig.axes[0]
+    labels = digits_axes.get_legend_handles_labels()[1]
+    assert {"ddpm", "ddim", "deis", "dpm++", "euler"} <= set(labels)
+    assert "lab GAN, truncation none" in labels and "real training digits (floor)" in labels
+    assert digits_axes.get_xlabel() == "NFE (вызовов сети на сэмпл)"
+
+
+def test_the_tab_shows_the_measured_curve_from_the_shipped_file(monkeypatch):
+    import gradio as gr
+
+    from genlab.app.tabs import diffusion as tab
+    from genlab.families.diffusion import figures
+
+    for measured, plots in ((_fake_benchmark(), 1), (None, 0)):
+        monkeypatch.setattr(figures, "load_quality_vs_nfe", lambda: measured)
+        with gr.Blocks() as page:
+            tab.render("ru")
+        found = [b for b in page.blocks.values() if getattr(b, "elem_id", None) == "diffusion-nfe-plot"]
+        assert len(found) == plots

@@ -41,6 +41,16 @@ def render(lang: str) -> None:
             notes = gr.Markdown(elem_id="diffusion-notes")
             notebook = gr.DownloadButton(tr("open_notebook"), value=None, size="sm", elem_id="diffusion-notebook")
 
+    from genlab.families.diffusion.figures import QUALITY_LABELS, load_quality_vs_nfe, quality_vs_nfe_figure
+
+    measured = load_quality_vs_nfe()  # the benchmark's file, shipped with the model
+    with gr.Accordion(tr("nfe_curve"), open=False, elem_id="diffusion-nfe-curve"):
+        gr.Markdown(tr("nfe_curve_about" if measured is not None else "nfe_curve_missing"))
+        if measured is not None:
+            labels = {key: tr(f"nfe_{key}") for key in QUALITY_LABELS}
+            gr.Plot(value=quality_vs_nfe_figure(measured, labels=labels), show_label=False,
+                    elem_id="diffusion-nfe-plot")
+
     others = [name for name in names if name != "model"]
 
     def on_model(model):

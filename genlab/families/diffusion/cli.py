@@ -20,41 +20,60 @@ DATA = ("mnist", "digits8", "toy2d")
 
 def train(data: str = typer.Option("mnist", help="mnist (28x28 digits), digits8 (8x8, fast) or "
                                                   "toy2d (the 2-D toy sets, an MLP)."),
-          steps: int = typer.Option(20_000, help="Optimizer steps at most."),
-          cpu_minutes: float = typer.Option(40.0, help="Stop after this much CPU time."),
-          batch_size: int = typer.Option(64, help="Batch size."),
-          lr: float = typer.Option(1e-3, help="Peak learning rate."),
-          channels: str = typer.Option("16,32,64", help="UNet channels per level (digits); "
-                                                       "for toy2d the last number is the MLP width (default 128)."),
+          steps: Optional[int] = typer.Option(None, help="Optimizer steps at most (default: the "
+                                                         "data set's recipe, e.g. 12000 for mnist)."),
+          budget_minutes: Optional[float] = typer.Option(None, help="Stop after this much CPU time "
+                                                                    "(all processes together)."),
+          batch_size: Optional[int] = typer.Option(None, help="Global batch size (over all processes)."),
+          lr: Optional[float] = typer.Option(None, help="Peak learning rate."),
+          channels: Optional[str] = typer.Option(None, help="UNet channels per level, e.g. 32,64,64 "
+                                                            "(digits); the MLP width (toy2d)."),
+          checkpoint_every: Optional[int] = typer.Option(None, help="Steps between checkpoints."),
           out: Path = typer.Option(Path("runs/diffusion"), help="Checkpoint folder."),
-          resume: bool = typer.Option(False, help="Continue from the checkpoint in --out."),
-          export: Optional[Path] = typer.Option(None, help="Also save the EMA weights in float16 "
-                                                           "here (e.g. genlab/assets/diffusion-mnist)."),
-          seed: int = typer.Option(0, help="Random seed.")):
-    """Train a lab diffusion model (noise-prediction loss, EMA weights), checkpointing as it goes."""
+          resume: bool = typer.Option(False, help="Continue exactly from the checkpoint in --out."),
+          export: Optional[Path] = typer.Option(None, help="At the end, measure the bound's reverse "
+                                                           "variances and save the EMA weights in "
+                                                           "float16 here (e.g. genlab/assets/diffusion-mnist)."),
+          seed: int = typer.Option(0, help="Random seed (-1 = random).")):
+    """Train a lab diffusion model (EMA weights), checkpointing as it goes; runs unchanged under
+    torchrun --nproc-per-node N (DistributedDataParallel)."""
     import torch
+    from tqdm import tqdm
 
-    from genlab.errors import check_choice, check_int, check_number
-    from genlab.families.diffusion.train import TrainConfig, train_digits, train_toy2d
+    from genlab.distributed import is_main
+    from genlab.errors import check_choice, check_int, check_number, check_seed
+    from genlab.families.diffusion.train import (calibrate_and_export, recipe, train_digits,
+                                                 train_toy2d)
+    from genlab.seeding import resolve_seed
 
     check_choice("--data", data, DATA)
-    check_int("--steps", steps, 1)
-    check_number("--cpu-minutes", cpu_minutes, 0, lo_open=True)
-    torch.set_num_threads(1)  # the machine is shared: one core per training job
-    cfg = TrainConfig(steps=steps, cpu_minutes=cpu_minutes, batch_size=check_int("--batch-size", batch_size, 1),
-                      lr=check_number("--lr", lr, 0, lo_open=True), seed=seed)
-    if data == "toy2d":
-        cfg.ema_decay, cfg.checkpoint_every = 0.999, 1000
-        cfg.model = {"hidden": int(channels.split(",")[-1]) if channels != "16,32,64" else 128}
-        model = train_toy2d(cfg, out, resume=resume)
-    else:
-        cfg.model = {"block_out_channels": [int(c) for c in channels.split(",")]}
-        if data == "digits8":
-            cfg.model["norm_num_groups"] = 4
-        model = train_digits(cfg, out, data=data, resume=resume)
-    if export is not None:
-        model.save_lab(export, dtype=torch.float16)
-        typer.echo(f"exported float16 weights to {export}")
+    try:
+        widths = [check_int("--channels", int(c), 1, 1024) for c in channels.split(",")] if channels else None
+    except ValueError:
+        from genlab.errors import InputError
+
+        raise InputError("--channels", "not_integer", value=repr(channels)) from None
+    cfg = recipe(
+        data, channels=widths, seed=resolve_seed(check_seed("--seed", seed)),
+        steps=None if steps is None else check_int("--steps", steps, 1),
+        budget_minutes=None if budget_minutes is None else check_number(
+            "--budget-minutes", budget_minutes, 0, lo_open=True),
+        batch_size=None if batch_size is None else check_int("--batch-size", batch_size, 1, 65_536),
+        lr=None if lr is None else check_number("--lr", lr, 0, 1, lo_open=True),
+        checkpoint_every=None if checkpoint_every is None else check_int("--checkpoint-every",
+                                                                         checkpoint_every, 1))
+    torch.set_num_threads(1)  # the machine is shared: one core per training process
+    bar = tqdm(total=cfg.steps, desc=f"diffusion {data}", mininterval=5, disable=not is_main())
+    log = bar.write if is_main() else (lambda message: None)
+
+    train = train_toy2d if data == "toy2d" else train_digits
+    kwargs = {} if data == "toy2d" else {"data": data}
+    result = train(cfg, out, resume=resume, log=log,
+                   progress=lambda step: bar.update(step - bar.n), **kwargs)
+    bar.close()
+    if export is not None and is_main():
+        calibrate_and_export(result.ema, data, export, seed=cfg.seed)
+        typer.echo(f"exported float16 EMA weights to {export}")
 
 
 def _model_option(raw, _values):
@@ -112,22 +131,28 @@ def sample(request: DiffusionRequest,
 def evaluate(model: str = typer.Option("lab", help="lab (shipped digits model) or a folder."),
              scheduler: str = typer.Option("deis", help="ddpm, ddim, deis, dpm++ or euler."),
              nfe: int = typer.Option(20, help="Denoising steps."),
-             guidance: float = typer.Option(3.0, help="Guidance scale."),
-             n_per_class: int = typer.Option(20, help="Samples per digit."),
-             elbo_images: int = typer.Option(20, help="Held-out images to bound log p(x) on."),
-             elbo_timesteps: int = typer.Option(100, help="Timesteps in the ELBO estimate."),
+             guidance: float = typer.Option(2.0, help="Guidance scale."),
+             n_per_class: int = typer.Option(100, help="Samples per digit (2-1000; 100 = the "
+                                                       "benchmark's 1,000 samples)."),
+             elbo_images: int = typer.Option(100, help="Held-out images to bound log p(x) on."),
+             elbo_timesteps: int = typer.Option(100, help="Importance-sampled timesteps per image "
+                                                          "in the bound (0 = all 999)."),
              seed: int = typer.Option(0, help="Random seed."),
              as_json: bool = typer.Option(False, "--json", help="Print results as JSON.")):
-    """Class accuracy and Frechet distance of guided samples, and the ELBO in bits/dim."""
+    """Frechet distance and KID of guided samples (with standard errors and the real-data floor),
+    class accuracy, and the ELBO of held-out digits (nats per image and bits/dim, with standard
+    errors)."""
     import torch
 
     torch.set_num_threads(1)  # one thread: on a shared machine extra threads only spin
+    from genlab.errors import check_int
     from genlab.families.diffusion.evaluate import evaluate_digits
 
     name = "mnist" if model == "lab" else model
+    timesteps = check_int("--elbo-timesteps", elbo_timesteps, 0, 999) or None
     result = evaluate_digits(name, scheduler=scheduler, nfe=nfe, guidance=guidance,
                              n_per_class=n_per_class, elbo_images=elbo_images,
-                             elbo_timesteps=elbo_timesteps, seed=seed)
+                             elbo_timesteps=timesteps, seed=seed)
     if as_json:
         typer.echo(json.dumps(result, indent=2))
     else:

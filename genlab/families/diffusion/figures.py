@@ -45,21 +45,65 @@ def trajectories_figure(trajectory: np.ndarray, *, reference: np.ndarray | None 
     return fig
 
 
-def nfe_figure(rows: list[dict], *, metric: str = "frechet", title: str = ""):
-    """Metric against NFE, one line per scheduler (log x); rows have scheduler, nfe, metric."""
-    fig = _figure((7, 4.5))
-    ax = fig.add_subplot()
-    for name in sorted({r["scheduler"] for r in rows}):
-        pts = sorted((r["nfe"], r[metric]) for r in rows if r["scheduler"] == name)
-        ax.plot([p[0] for p in pts], [p[1] for p in pts], marker="o", label=name)
-    ax.set_xscale("log")
-    ax.set_yscale("log")  # one diverging scheduler must not flatten the others
-    ax.set_xlabel("NFE (network evaluations per sample, per guidance branch)")
-    ax.set_ylabel(metric)
-    ax.set_title(title)
-    ax.grid(alpha=0.3)
-    ax.legend()
+QUALITY_LABELS = {"axis": "NFE (network evaluations per sample)",
+                  "digits": "KID to held-out digits", "toys": "sliced Wasserstein to fresh points",
+                  "digits_title": "digits: {n} samples per point",
+                  "toys_title": "2-D toys: {n} samples per set"}
+
+
+def quality_vs_nfe_figure(result: dict, *, labels: dict | None = None, title: str = ""):
+    """The measured quality-vs-NFE curves of ``benchmarks/bench_diffusion.py`` (its JSON ``data``):
+    digits' KID per scheduler with its standard error, beside the lab GAN and the real-data
+    floor; the 2-D toys' sliced Wasserstein distance, beside fresh data. ``labels``: the texts of
+    ``QUALITY_LABELS`` in the page's language."""
+    text = {**QUALITY_LABELS, **(labels or {})}
+    panels = [p for p in (("digits", "kid", "kid_se"), ("toy2d", "sliced_wasserstein",
+                                                         "sliced_wasserstein_se")) if result.get(p[0])]
+    fig = _figure((5.5 * len(panels), 4.5))
+    axes = fig.subplots(1, len(panels), squeeze=False)[0]
+    for ax, (key, metric, se) in zip(axes, panels):
+        block = result[key]
+        rows = block["rows"]
+        for i, name in enumerate(("ddpm", "ddim", "deis", "dpm++", "euler")):
+            pts = sorted((r["nfe"], r[metric], r[se]) for r in rows
+                         if r["scheduler"] == name and r.get("kind", "diffusion") == "diffusion")
+            if pts:
+                nfe, value, err = zip(*pts)
+                ax.errorbar(nfe, value, yerr=err, marker="o", ms=4, capsize=3, label=name,
+                            color=f"C{i}")
+        for r in rows:
+            if r["nfe"] == 0 or r.get("kind") in ("floor", "gan"):
+                style = {"floor": ("0.4", ":"), "gan": ("C6", "--")}.get(r.get("kind"), ("0.4", ":"))
+                if r.get("kind") == "gan" and "none" not in r["scheduler"]:
+                    continue  # the GAN's best row only (untruncated)
+                ax.axhline(r[metric], color=style[0], ls=style[1], lw=1, label=r["scheduler"])
+                ax.axhspan(r[metric] - r[se], r[metric] + r[se], color=style[0], alpha=0.12)
+        ax.set_xscale("log")
+        if key == "digits":  # KID is unbiased, so it can be negative: a symmetric log scale
+            ax.set_yscale("symlog", linthresh=1.0)
+        else:
+            ax.set_yscale("log")  # a diverging scheduler must not flatten the others
+        ax.set_xlabel(text["axis"])
+        ax.set_ylabel(text["digits" if key == "digits" else "toys"])
+        ax.set_title(text["digits_title"].format(n=rows[-1].get("n_generated", "")) if key == "digits"
+                     else text["toys_title"].format(n=block["n"]))
+        ax.grid(alpha=0.3, which="both")
+        ax.legend(fontsize=7)
+    if title:
+        fig.suptitle(title)
     return fig
+
+
+def load_quality_vs_nfe():
+    """The benchmark's result shipped with the digits model (None if it was never measured)."""
+    import json
+
+    from genlab.assets import asset_path
+
+    path = asset_path("diffusion-mnist") / "quality_vs_nfe.json"
+    if not path.is_file():
+        return None
+    return json.loads(path.read_text())["data"]
 
 
 def figure_to_array(fig) -> np.ndarray:

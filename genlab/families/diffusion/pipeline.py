@@ -329,20 +329,21 @@ def _generate_sdxl(request: DiffusionRequest, on_step, allow_download: bool) -> 
 
 TOY_NFE = 50          # DDIM steps per sample in the taxonomy comparison
 TOY_GUIDANCE = 1.0    # the plain conditional model: guidance > 1 would over-sharpen the modes
+TOY_BOUND = "ELBO (all 999 timesteps)"
 
 
 def fit_toy(x, *, data: str, steps: int, seed: int):
     """The taxonomy comparison's diffusion model (``genlab.registry.TOY_MODELS``): the shipped toy
     model, trained on every toy set, conditioned on ``data`` (it is not refitted: ``x`` and
-    ``steps`` are the other families' business). Its bound is reported in nats per point."""
-    import math
-
+    ``steps`` are the other families' business). Its bound, in nats per point, sums all 999
+    timesteps (one noise draw each) with the optimal reverse variances measured on its training
+    data: a bound in expectation, so the table reports its mean over the held-out points."""
     from genlab.core import ToyFit
 
     model = load_lab_model(TOY)
 
-    def elbo_nats(v):  # the model's elbo is in bits per dimension
-        return model.elbo(v, condition=data, seed=seed).numpy() * v.shape[1] * math.log(2.0)
+    def elbo_nats(v):
+        return model.elbo(v, condition=data, n_timesteps=None, seed=seed).numpy()
 
-    return ToyFit(model, condition=data, nfe=TOY_NFE, bounds={"ELBO": elbo_nats},
+    return ToyFit(model, condition=data, nfe=TOY_NFE, bounds={TOY_BOUND: elbo_nats},
                   sample_options={"scheduler": "ddim", "nfe": TOY_NFE, "guidance": TOY_GUIDANCE})
