@@ -44,6 +44,8 @@ def test_vae_tab_results_come_from_one_action(app_server, lang, tmp_path):
         page.locator("#vae-histograms [data-testid='matplotlib'] img").wait_for()
         assert _has_audio(page, "vae-audio-orig") and _has_audio(page, "vae-audio-out")
         recon_wave, recon_heat = _plot_src(page, "vae-waveforms"), _plot_src(page, "vae-heatmap")
+        for plot in ("vae-waveforms", "vae-histograms", "vae-heatmap"):  # issue 15: no label over a title
+            assert page.locator(f"#{plot} [data-testid='block-label']:visible").count() == 0, plot
         assert recon_wave and recon_heat
         assert "ReconstructionRequest(" in _downloaded_text(page, "#vae-notebook")
 
