@@ -419,8 +419,8 @@ $\hat\theta = \arg\max_\theta \sum_i \sum_t \log p_\theta(x^{(i)}_t \mid x^{(i)}
 a sum of cross-entropies. Sampling is **sequential**: $x_1 \sim p_\theta(\cdot)$, then
 $x_2 \sim p_\theta(\cdot \mid x_1)$, and so on; and the probability of any text is exact.
 
-genlab's lab model is a small character-level decoder trained on Shakespeare's plays. It writes
-(temperature and top-p cut the distribution before each draw), and it scores a text exactly:
+genlab's lab model is a small character-level decoder trained on Shakespeare's plays and on Russian
+sayings. It writes (temperature and top-p cut the distribution before each draw), and it scores a text exactly:
 """, r"""
 ### Авторегрессионные модели
 
@@ -432,14 +432,14 @@ $\hat\theta = \arg\max_\theta \sum_i \sum_t \log p_\theta(x^{(i)}_t \mid x^{(i)}
 сумма кросс-энтропий. Семплирование **последовательное**: $x_1 \sim p_\theta(\cdot)$, затем
 $x_2 \sim p_\theta(\cdot \mid x_1)$ и так далее; а вероятность любого текста вычисляется точно.
 
-Лабораторная модель genlab — небольшой посимвольный декодер, обученный на пьесах Шекспира (поэтому
-она пишет по-английски). Она генерирует текст (температура и top-p обрезают распределение перед каждым
-выбором) и точно оценивает вероятность текста:
+Лабораторная модель genlab — небольшой посимвольный декодер, обученный на пьесах Шекспира и на русских
+изречениях. Она генерирует текст (температура и top-p обрезают распределение перед каждым выбором) и
+точно оценивает вероятность текста:
 """),
     code("""
-from genlab.families.autoregressive.pipeline import TextRequest, generate
+from genlab.families.autoregressive.pipeline import LAB, TextRequest, default_prompt, generate
 
-text = generate(TextRequest(prompt="ROMEO:\\n", max_new_tokens=60, temperature=0.8, top_p=0.9, seed=1))
+text = generate(TextRequest(prompt=default_prompt(LAB, LANG), max_new_tokens=60, temperature=0.8, top_p=0.9, seed=1))
 print(text.show())
 """),
     code("""
