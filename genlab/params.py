@@ -173,6 +173,10 @@ class Param:
         labels = (tr.param_texts.get(self.name) or {}).get("choices", {})
         return [(labels.get(str(c), str(c)), c) for c in self.choices]
 
+    def choice_label(self, value, tr) -> str:
+        """The label of one choice (as the views show it), e.g. in a status line."""
+        return next((label for label, c in self.choice_pairs(tr) if c == value), str(value))
+
     def range_text(self, lang: str = "en") -> str:
         """The allowed values, as the help texts and errors write them (words from common.json)."""
         from genlab.i18n import Translator

@@ -76,8 +76,8 @@ def generate(model=pipeline.LAB, digit="7", toy="eight_gaussians", prompt=pipeli
         image = str(save_image(np.asarray(shown), output_path(f"{stem}.png"), result.provenance))
     if result.strip:
         strip = str(save_image(np.asarray(result.strip_image()), output_path(f"{stem}-chain.png"), result.provenance))
-    scheduler = {value: label for label, value in DiffusionRequest.params()["scheduler"].choice_pairs(tr)}
-    notes = [tr("done", n=len(result.samples), seconds=result.seconds, scheduler=scheduler[r.scheduler], nfe=r.nfe,
+    scheduler = DiffusionRequest.params()["scheduler"].choice_label(r.scheduler, tr)
+    notes = [tr("done", n=len(result.samples), seconds=result.seconds, scheduler=scheduler, nfe=r.nfe,
                 guidance=r.guidance, seed=r.seed)]
     notes += [tr("size_rounded", side=tr(f"side_{side}"), given=given, used=used) for side, given, used in result.size_notes]
     return image, figure, strip, "\n\n".join(notes), save_result_notebook(result, stem, lang)

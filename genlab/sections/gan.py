@@ -68,7 +68,7 @@ def generate(model=pipeline.LAB, class_id=0, n=8, truncation=0.4, seed=-1, lang:
     r = result.request
     png, notebook = _save_outputs(result, f"gan-class{r.class_id}-seed{r.seed}", lang)
     info = tr("result", n=r.n, cls=class_label(r.model, r.class_id, lang), t=r.truncation, seed=r.seed,
-              model=r.model)
+              model=GanRequest.params()["model"].choice_label(r.model, tr))
     return png, info, notebook
 
 

@@ -18,16 +18,17 @@ pytestmark = pytest.mark.browser
 ALLOWED = {
     "genlab", "Gradio", "English", "Qwen", "BigGAN", "ToyGAN", "SDXL", "DEIS", "DDIM", "DDPM",
     "DPM-Solver++", "Euler", "UNet", "RealNVP", "Oobleck", "MNIST", "ImageNet", "Hugging", "Face",
-    "diffusers", "espeak", "Festival", "flite", "Adam",
+    "diffusers", "earlab", "espeak", "Festival", "flite", "Adam",
     "Hz", "kHz", "dB", "ms", "px", "png", "ipynb", "wav", "flac", "ogg", "json", "safetensors",
     "log", "exp", "max", "min", "argmax", "softmax", "top", "mu", "sigma", "pi", "eta", "theta",
     "Cov", "Var", "cov", "var", "dx", "dz", "xy", "Bern", "nats", "bits", "dim",
 }
-WORD = r"[A-Za-z][A-Za-z0-9_+']*(?:[-.][A-Za-z0-9_+']+)*"  # hyphenated and dotted names are one word
+WORD = r"[A-Za-z][A-Za-z0-9_+]*(?:[-.][A-Za-z0-9_+]+)*"  # hyphenated and dotted names are one word
 LATIN_RUN = re.compile(WORD + r"(?:[\s,;:()/=]+" + WORD + ")*")
 
 VISIBLE_TEXT = """() => {
-  const skip = el => el.closest('code, pre, .katex, .math, math, script, style, textarea, input');
+  // code, formulas and machine-readable reports (a gr.JSON's keys) are not prose
+  const skip = el => el.closest('code, pre, .katex, .math, math, script, style, textarea, input, .json-holder');
   const out = [];
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {

@@ -32,7 +32,7 @@ def test_pages_cover_the_lecture_and_link_to_existing_demos():
             assert p.body.count("$") % 2 == 0               # balanced inline math
     # the Russian pages carry the lecture's own key sentences
     ru = " ".join(p.body for p in pages("ru"))
-    assert "не «исправляет» данные" in ru and "fairness — не цель генеративного обучения" in ru.replace("**", "").lower()
+    assert "не «исправляет» данные" in ru and "справедливость — не цель генеративного обучения" in ru.replace("**", "").lower()
     assert "KL(\\mathrm{Bern}" in " ".join(p.body for p in pages("en")).replace("\\mathrm{KL}", "KL")
 
 
