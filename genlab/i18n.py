@@ -85,8 +85,10 @@ class Translator:
         entry = self.param_texts.get(name) or load("common", self.lang).get("params", {}).get(name, {})
         return entry.get("help", "")
 
-    def error(self, err: Exception) -> str:
-        """A user-facing message for an exception, in this language."""
+    def error(self, err: Exception, *, labelled: bool = False) -> str:
+        """A user-facing message for an exception, in this language; ``labelled``: the parameter
+        named by its label on the page (as a toast far from its control needs), not its code name."""
         if hasattr(err, "code") and hasattr(err, "param"):
-            return format_error(err.param, err.code, getattr(err, "details", {}), self.lang)
+            param = self.label(err.param) if labelled else err.param
+            return format_error(param, err.code, getattr(err, "details", {}), self.lang)
         return str(err)

@@ -15,24 +15,33 @@ log = logging.getLogger("genlab.app")
 USER_ERRORS = (InputError, ValueError, FileNotFoundError, NotImplementedError)
 
 
-def as_gradio_error(err: Exception, lang: str, where: str = "handler"):
-    """The toast for a failed event: a user's mistake is logged as one line and shown as it is
-    (translated); genlab's own bug is logged with its traceback and shown as a short message."""
+def as_gradio_error(err: Exception, lang: str, where: str = "handler", section: str | None = None):
+    """The toast for a failed event: a user's mistake is logged as one line and shown translated,
+    the parameter named by its label in ``section``'s locale file; genlab's own bug is logged with
+    its traceback and shown as a short message. The toast's title is in the page's language too."""
     import gradio as gr
     from gradio.exceptions import InvalidPathError
 
-    tr = Translator(None, lang)
+    tr = Translator(section, lang)
     if isinstance(err, gr.Error):
         return err
     if isinstance(err, InvalidPathError):  # Gradio's own file check (genlab.app.guard)
         message = InputError("file", "not_uploaded").message(lang)
     elif isinstance(err, USER_ERRORS):
-        message = tr.error(err)
+        message = tr.error(err, labelled=True)
     else:
         log.error("%s failed", where, exc_info=err)
-        return gr.Error(f"{tr('error')}: {type(err).__name__}: {err}", print_exception=False)
+        return gr.Error(f"{type(err).__name__}: {err}", title=tr("error"), print_exception=False)
     log.info("user error in %s: %s", where, " ".join(message.split()))
-    return gr.Error(message, print_exception=False)
+    return gr.Error(message, title=tr("error"), print_exception=False)
+
+
+def _section_of(fn) -> str | None:
+    """The locale section of a handler (``genlab.sections.gan.generate`` -> "gan")."""
+    module = getattr(getattr(fn, "func", fn), "__module__", None) or ""   # a functools.partial: its function
+    if module.startswith(("genlab.sections.", "genlab.app.tabs.")):
+        return module.rsplit(".", 1)[-1]
+    return None
 
 
 def user_errors(lang: str) -> Callable:
@@ -42,13 +51,14 @@ def user_errors(lang: str) -> Callable:
     def decorate(fn):
         # a functools.partial has no __name__: name the function it wraps
         name = getattr(fn, "__name__", None) or getattr(getattr(fn, "func", None), "__name__", "handler")
+        section = _section_of(fn)
         if _is_generator(fn):
             @functools.wraps(fn)
             def gen_wrapper(*args, **kwargs):
                 try:
                     yield from fn(*args, **kwargs)
                 except Exception as err:  # noqa: BLE001 - every failure must reach the user
-                    raise as_gradio_error(err, lang, name) from err
+                    raise as_gradio_error(err, lang, name, section) from err
             return gen_wrapper
 
         @functools.wraps(fn)
@@ -56,7 +66,7 @@ def user_errors(lang: str) -> Callable:
             try:
                 return fn(*args, **kwargs)
             except Exception as err:  # noqa: BLE001
-                raise as_gradio_error(err, lang, name) from err
+                raise as_gradio_error(err, lang, name, section) from err
         return wrapper
 
     return decorate

@@ -119,7 +119,7 @@ def test_user_errors_wrapper_turns_input_errors_into_toasts(lab):
     from genlab.app.common import user_errors
 
     wrapped = user_errors("ru")(functools.partial(handlers.generate, lang="ru"))  # as the tab wires it
-    with pytest.raises(gr.Error, match="prompt: не может быть пустым"):
+    with pytest.raises(gr.Error, match="Запрос: не может быть пустым"):  # its label on the page
         list(wrapped(**values(prompt="")))
 
 

@@ -130,5 +130,5 @@ def test_stream_stop_and_probabilities(app_server, lang):
         page.wait_for_function("() => document.querySelectorAll('.toast-body').length > 0")
         page.wait_for_timeout(1000)
         toasts = error_toasts(page) + page.locator(".toast-body").all_inner_texts()
-        assert any("prompt" in t for t in toasts), toasts
+        assert any(tr.label("prompt") in t for t in toasts), toasts  # the parameter by its label
         watch.assert_clean()

@@ -155,10 +155,10 @@ def test_app_error_wrapper_turns_input_errors_into_toasts():
 
     from genlab.app.common import user_errors
 
-    with pytest.raises(gr.Error, match="damping"):
+    with pytest.raises(gr.Error, match="Затухание"):  # the parameter by its label on the page
         user_errors("ru")(disc.fit)(True, **{**FIT, "damping": 2.0}, seed=0)
     # the tabs wrap functools.partial handlers: the error still reaches the page as a toast
-    with pytest.raises(gr.Error, match="damping: 2 вне допустимого"):
+    with pytest.raises(gr.Error, match=r"Затухание a в \(0, 1\]: 2 вне допустимого"):
         user_errors("ru")(functools.partial(disc.fit, True))(**{**FIT, "damping": 2.0}, seed=0)
 
 

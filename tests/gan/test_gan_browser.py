@@ -5,6 +5,7 @@ import pytest
 from browser import ARTIFACTS, browser_page, error_toasts, open_tab
 
 from genlab.app.tabs.gan import TITLE
+from genlab.i18n import Translator
 
 pytestmark = pytest.mark.browser
 
@@ -40,7 +41,8 @@ def test_gan_tab_generates(app_server):
         class_id.press("Enter")
         page.locator("#gan-generate").click()
         page.wait_for_timeout(3000)
-        assert any("class" in t and "12" in t for t in error_toasts(page)), error_toasts(page)
+        label = Translator("gan", "en").label("class_id")  # the toast names the control by its label
+        assert any(label in t and "12" in t for t in error_toasts(page)), error_toasts(page)
         class_id.fill("7")
         class_id.press("Enter")
         page.locator("#gan-generate").click()

@@ -139,7 +139,7 @@ def test_gradio_client_users_stay_on_their_replica_and_their_states_never_mix(cl
     job = users[0].submit(max_new_tokens=64, seed=3, api_name="/autoregressive_generate")
     updates = [out[0] for out in job]
     assert len(updates) > 3 and updates[-1].startswith(updates[1]) and len(updates[-1]) > len(updates[1])
-    original, recon, *_ = users[1].predict(audio=handle_file(str(shipped_clips()[0])), seconds=1.0,
+    original, recon, *_ = users[1].predict(clip=handle_file(str(shipped_clips()[0])), seconds=1.0,
                                            api_name="/vae_reconstruct")
     assert Path(original).stat().st_size > 1000 and Path(recon).stat().st_size > 1000
     assert _replica_sessions(ports) == {p: pinned.count(p) for p in ports}

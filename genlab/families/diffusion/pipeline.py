@@ -329,7 +329,7 @@ def _generate_sdxl(request: DiffusionRequest, on_step, allow_download: bool) -> 
 
 TOY_NFE = 50          # DDIM steps per sample in the taxonomy comparison
 TOY_GUIDANCE = 1.0    # the plain conditional model: guidance > 1 would over-sharpen the modes
-TOY_BOUND = "ELBO (all 999 timesteps)"
+TOY_BOUND = "ELBO (T = 999)"  # the sum over all 999 timesteps
 
 
 def fit_toy(x, *, data: str, steps: int, seed: int):
