@@ -54,11 +54,15 @@ def _not_built_command(verb: str, family: str, function: str):
 
 
 def _with_user_errors(fn):
-    """Turn InputError (bad parameters) into a one-line message and exit code 2."""
+    """Turn InputError (bad parameters) into a one-line message and exit code 2; decide whether
+    the command may download (its --allow-download) before any pretrained library is imported."""
     import functools
+
+    from genlab import downloads
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
+        downloads.configure(bool(kwargs.get("allow_download", False)))
         try:
             return fn(*args, **kwargs)
         except InputError as err:
@@ -78,14 +82,25 @@ def _register_families() -> None:
 
 
 @app.command()
-def serve(host: str = typer.Option("127.0.0.1", help="Address to listen on."),
+def serve(host: str = typer.Option("127.0.0.1", help="Address to listen on: 127.0.0.1 is this "
+                                                     "machine only; 0.0.0.0 is every network."),
           port: int = typer.Option(7860, min=1, max=65535, help="Port to listen on."),
           lang: str = typer.Option("en", help="Default interface language: en or ru."),
           replicas: int = typer.Option(1, min=1, max=64, help="Run this many replicas on the ports "
                                        "after --port, behind nginx on --port (needs nginx)."),
           limit: list[str] = typer.Option([], help="Override a queue limit of genlab.limits, "
-                                          "e.g. --limit heavy_jobs=4 (repeatable).")):
-    """Start the web app on the shipped lab models."""
+                                          "e.g. --limit heavy_jobs=4 (repeatable)."),
+          auth: Optional[list[str]] = typer.Option(
+              None, help="USER:PASSWORD that must log in to use the app (repeat for several users; "
+                         "or set GENLAB_AUTH=user1:pw1,user2:pw2)."),
+          allow_downloads: bool = typer.Option(
+              False, "--allow-downloads", help="Let the server download pretrained models from the "
+                                               "Hugging Face hub. Off: only models already on this "
+                                               "machine load, and no visitor can turn it on.")):
+    """Start the web app on the shipped lab models (for a class: --host, --auth)."""
+    import os
+
+    from genlab.app import exposure_warning, parse_auth
     from genlab.i18n import LANGS
     from genlab.limits import queue_limits
 
@@ -93,16 +108,23 @@ def serve(host: str = typer.Option("127.0.0.1", help="Address to listen on."),
         fail(f"--lang: {lang!r} is not one of {', '.join(LANGS)}")
     try:
         queue = queue_limits(limit)
+        users = parse_auth(auth, os.environ.get("GENLAB_AUTH"))
         if replicas > 1:
             from genlab.app.replicas import serve_class
 
-            serve_class(replicas, host, port, lang, [a for item in limit for a in ("--limit", item)])
+            if users:  # to the replicas through their environment, not their (visible) arguments
+                os.environ["GENLAB_AUTH"] = ",".join(f"{u}:{p}" for u, p in users)
+            warning = exposure_warning(host, users, allow_downloads)
+            if warning:
+                typer.echo(warning, err=True)
+            serve_class(replicas, host, port, lang, [a for item in limit for a in ("--limit", item)]
+                        + (["--allow-downloads"] if allow_downloads else []))
             return
     except InputError as err:
         fail(str(err))
     from genlab.app import serve as run_server
 
-    run_server(host=host, port=port, lang=lang, queue=queue)
+    run_server(host=host, port=port, lang=lang, queue=queue, auth=users, allow_downloads=allow_downloads)
 
 
 @app.command()

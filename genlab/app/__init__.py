@@ -65,11 +65,13 @@ def build_blocks(lang: str = "en", sections=SECTIONS):
 
 
 def create_app(default_lang: str = "en", sections=SECTIONS, queue: QueueLimits = QUEUE,
-               scratch: Path | None = None):
+               scratch: Path | None = None, *, auth: list[tuple[str, str]] | None = None):
     """A FastAPI app serving every language; ``/`` redirects to ``default_lang``.
 
     ``queue`` sizes the queue, the sessions kept and how long files live; ``scratch`` is the
     folder of this process's temporary files (see ``serving.use_scratch_folder``), swept by age.
+    ``auth``: (user, password) pairs; then every page and API route asks for a login (Gradio's
+    own), and one login serves both languages.
     """
     import contextlib
 
@@ -113,24 +115,76 @@ def create_app(default_lang: str = "en", sections=SECTIONS, queue: QueueLimits =
 
     # Gradio's own strings that its bundled translations lack (it shows their keys otherwise)
     gradio_strings = gr.I18n(**{lang: load_locale("app", lang).get("gradio", {}) for lang in LANGS})
+    mounted = []
     for lang in LANGS:
         blocks = serving.configure_queue(build_blocks(lang, sections), queue)
         blocks_by_lang[lang] = blocks
         app = gr.mount_gradio_app(app, blocks, path=f"/{lang}", theme=theme(), css=CSS,
                                   ssr_mode=False, footer_links=["api", "settings"],
                                   show_error=True, max_file_size=limits.upload_bytes(),
-                                  i18n=gradio_strings)
+                                  i18n=gradio_strings, auth=list(auth) if auth else None)
+        mounted.append(app.routes[-1].app)
         mark_launched(blocks)
         blocks.session_files = session_files
         session_files.add_public(file_references(blocks.config))
+    for other in mounted[1:]:  # one login for both languages: the same cookie and sessions
+        other.cookie_id, other.tokens = mounted[0].cookie_id, mounted[0].tokens
     app.add_middleware(SessionFilesMiddleware, files=session_files)
     app.add_middleware(serving.RefuseInUserLanguage, langs=LANGS)
     app.add_middleware(serving.PageLanguage, langs=LANGS)
     return app
 
 
+def parse_auth(values, env: str | None = None) -> list[tuple[str, str]]:
+    """``USER:PASSWORD`` items (repeated ``--auth``, or ``GENLAB_AUTH`` separated by commas)."""
+    from genlab.errors import InputError
+
+    items = list(values or []) + [part for part in (env or "").split(",") if part.strip()]
+    pairs = []
+    for item in items:
+        user, sep, password = item.strip().partition(":")
+        if not sep or not user or not password:
+            raise InputError("--auth", "custom", text_en="expected USER:PASSWORD (a user name, a colon, "
+                             "a password)", text_ru="ожидалось ПОЛЬЗОВАТЕЛЬ:ПАРОЛЬ (имя, двоеточие, пароль)")
+        pairs.append((user, password))
+    return pairs
+
+
+def is_loopback(host: str) -> bool:
+    import ipaddress
+
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def exposure_warning(host: str, auth, allow_downloads: bool) -> str | None:
+    """What an address other than this machine's own exposes, or None for a loopback address."""
+    if is_loopback(host):
+        return None
+    return "\n".join([
+        f"genlab: WARNING: listening on {host}: every tab (text generation, diffusion, the VAE, "
+        "training the toy models, file uploads) is open to anyone who can reach this address.",
+        f"  password: on ({len(auth)} user{'s' if len(auth) != 1 else ''})" if auth else
+        "  password: OFF - anyone who can reach the address can use it (add --auth USER:PASSWORD "
+        "or set GENLAB_AUTH)",
+        "  pretrained downloads: ON (--allow-downloads) - a visitor can make this server download "
+        "models of several GB from the Hugging Face hub" if allow_downloads else
+        "  pretrained downloads: off - only models already on this machine load",
+    ])
+
+
 def serve(host: str = "127.0.0.1", port: int = 7860, lang: str = "en",
-          queue: QueueLimits = QUEUE) -> None:
+          queue: QueueLimits = QUEUE, *, auth: list[tuple[str, str]] | None = None,
+          allow_downloads: bool = False) -> None:
+    from genlab import downloads
+
+    downloads.configure(allow_downloads)  # before any pretrained library is imported
+    import logging
+    import sys
     import tempfile
 
     import torch
@@ -139,11 +193,16 @@ def serve(host: str = "127.0.0.1", port: int = 7860, lang: str = "en",
     from genlab.app import serving
 
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+    logging.basicConfig(format="%(asctime)s %(name)s %(levelname)s: %(message)s")
+    logging.getLogger("genlab").setLevel(logging.INFO)  # user errors as one line each
     torch.set_num_threads(queue.torch_threads)
     scratch = Path(tempfile.mkdtemp(prefix=f"genlab-serve-{port}-"))
     serving.use_scratch_folder(scratch)
     try:
-        app = create_app(lang, queue=queue, scratch=scratch)
+        app = create_app(lang, queue=queue, scratch=scratch, auth=auth)
+        warning = exposure_warning(host, auth, allow_downloads)
+        if warning:
+            print(warning, file=sys.stderr, flush=True)
         print(f"genlab: serving on http://{host}:{port}/{lang}/  (Ctrl+C stops)", flush=True)
         # open event streams (every page keeps one) would hold a graceful shutdown forever
         uvicorn.run(app, host=host, port=port, log_level="warning", timeout_graceful_shutdown=10)

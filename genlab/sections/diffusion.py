@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from genlab import downloads
 from genlab.errors import InputError, check_choice
 from genlab.families.diffusion import pipeline
 from genlab.families.diffusion.pipeline import DiffusionRequest
@@ -31,7 +32,7 @@ def model_view(model: str, lang: str = "en") -> dict:
     check_choice("model", model, pipeline.MODELS)
     defaults = DiffusionRequest.defaults(model)
     try:
-        pipeline.check_available(DiffusionRequest(model=model))
+        pipeline.check_available(DiffusionRequest(model=model), allow_download=downloads.allowed())
         status = ""
     except InputError as err:
         status = Translator(SECTION, lang).error(err)
@@ -44,7 +45,7 @@ def check_request(request: DiffusionRequest) -> None:
     (``InputError`` on ``model``, shown on the model's control: a short message, as the notes
     already say how to get the weights, ``model_view``'s status)."""
     try:
-        pipeline.check_available(request)
+        pipeline.check_available(request, allow_download=downloads.allowed())
     except InputError:
         raise InputError("model", "sdxl_not_here") from None
 
@@ -65,7 +66,8 @@ def generate(model=pipeline.LAB, digit="7", toy="eight_gaussians", prompt=pipeli
     def on_step(i, total):
         progress((i + 1) / total, desc=tr("step", i=i + 1, nfe=total))
 
-    result = pipeline.generate(request, on_step=on_step if progress is not None else None)
+    result = pipeline.generate(request, on_step=on_step if progress is not None else None,
+                               allow_download=downloads.allowed())  # the operator's flag only
     r = result.request
     stem = f"diffusion-{result.backend.rsplit('/', 1)[-1]}-seed{r.seed}"
     shown = result.show()

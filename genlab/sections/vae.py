@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from genlab import downloads
 from genlab.families.vae import pipeline
 from genlab.families.vae.pipeline import DigitWalkRequest, InterpolationRequest, PriorRequest, ReconstructionRequest
 from genlab.i18n import Translator
@@ -45,7 +46,8 @@ def reconstruct(clip=None, model=pipeline.LAB, seconds=2.5, latent="mean", seed=
     """Encode -> latent -> reconstruct: ``AUDIO_OUTPUTS`` (paths, info markdown, three figures, notebook)."""
     tr = Translator(SECTION, lang)
     result = pipeline.reconstruct(ReconstructionRequest(model=model, clip=_clip(clip), seconds=seconds,
-                                                        latent=latent, seed=seed, lang=lang))
+                                                        latent=latent, seed=seed, lang=lang),
+                                 allow_download=downloads.allowed())  # the operator's flag only
     lines = [f"- {tr('source')}: {result.source}",
              f"- {tr('shape')}: {tuple(result.original.shape)} @ {result.sample_rate} Hz · "
              f"{tr('latent_shape')}: {tuple(result.z.shape)} ({tr('hop')} {result.hop})",
@@ -62,7 +64,8 @@ def reconstruct(clip=None, model=pipeline.LAB, seconds=2.5, latent="mean", seed=
 def sample_prior(model=pipeline.LAB, seconds=2.5, seed=-1, lang: str = "en"):
     """z ~ N(0, I) -> decode: ``AUDIO_OUTPUTS``, with no original and no histograms (cleared)."""
     tr = Translator(SECTION, lang)
-    result = pipeline.sample_prior(PriorRequest(model=model, seconds=seconds, seed=seed, lang=lang))
+    result = pipeline.sample_prior(PriorRequest(model=model, seconds=seconds, seed=seed, lang=lang),
+                                   allow_download=downloads.allowed())
     info = tr("prior_info", shape=tuple(result.z.shape), seed=result.request.seed, seconds=result.seconds,
               rate=result.sample_rate)
     return _audio_outputs(result, info, lang)
@@ -71,7 +74,8 @@ def sample_prior(model=pipeline.LAB, seconds=2.5, seed=-1, lang: str = "en"):
 def interpolate(clip_a=None, clip_b=None, model=pipeline.LAB, seconds=2.0, steps=5, seed=-1, lang: str = "en"):
     """(joined audio path, figure, notebook path) of the decoded path between two clips' means."""
     result = pipeline.interpolate(InterpolationRequest(model=model, clip_a=_clip(clip_a), clip_b=_clip(clip_b),
-                                                       seconds=seconds, steps=steps, seed=seed, lang=lang))
+                                                       seconds=seconds, steps=steps, seed=seed, lang=lang),
+                                  allow_download=downloads.allowed())
     path = pipeline.save_audio_file(result, output_path("interpolation.wav"))
     return str(path), result.show(), save_result_notebook(result, "vae-interpolation", lang)
 
