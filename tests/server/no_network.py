@@ -41,7 +41,7 @@ if args[0] == "serve":
         autoregressive._load("Qwen/Qwen3-VL-2B-Instruct")
         print("visitor loads done", flush=True)
 
-    genlab.app.create_app = lambda lang, auth=None: None
+    genlab.app.create_app = lambda *args, **kwargs: None
     uvicorn.run = visitor_loads
 
 from genlab.cli import main  # noqa: E402

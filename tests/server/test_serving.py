@@ -34,12 +34,17 @@ def test_another_address_warns_what_is_exposed():
 @pytest.fixture()
 def fake_server(monkeypatch):
     """`genlab serve` with the app and uvicorn replaced: what serve would run, recorded."""
+    import torch
     import uvicorn
 
     import genlab.app
+    from genlab.app import serving
 
     calls = {}
-    monkeypatch.setattr(genlab.app, "create_app", lambda lang, auth=None: calls.update(lang=lang, auth=auth))
+    for name in ("use_scratch_folder", "remove_scratch"):   # they would redirect this process's tempfile
+        monkeypatch.setattr(serving, name, lambda scratch: None)
+    monkeypatch.setattr(torch, "set_num_threads", lambda n: None)
+    monkeypatch.setattr(genlab.app, "create_app", lambda lang, auth=None, **kw: calls.update(lang=lang, auth=auth))
     monkeypatch.setattr(uvicorn, "run", lambda app, **kw: calls.update(run=kw))
     monkeypatch.delenv("GENLAB_AUTH", raising=False)
     yield calls
