@@ -62,7 +62,7 @@ def _with_user_errors(fn):
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
-        downloads.configure(bool(kwargs.get("allow_download", False)))
+        downloads.configure(bool(kwargs.get("allow_download") or kwargs.get("allow_downloads")))
         try:
             return fn(*args, **kwargs)
         except InputError as err:

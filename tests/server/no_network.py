@@ -34,11 +34,11 @@ if args[0] == "serve":
     import genlab.app
 
     def visitor_loads(app, **kwargs):
-        from genlab.app.tabs import autoregressive, diffusion
+        from genlab.families.diffusion.pipeline import SDXL
+        from genlab.sections import autoregressive, diffusion
 
-        diffusion.generate("sdxl", "none", "eight_gaussians", "a red square", "", "64x64", 5, 3.0, 1,
-                           "deis", "leading", 0)
-        autoregressive._load("Qwen/Qwen3-VL-2B-Instruct")
+        diffusion.generate(SDXL, prompt="a red square", size="64x64", nfe=5, n=1, spacing="leading", seed=0)
+        autoregressive.score_statements("Qwen/Qwen3-VL-2B-Instruct", "The sun is hot.", "The sun is cold.")
         print("visitor loads done", flush=True)
 
     genlab.app.create_app = lambda *args, **kwargs: None

@@ -88,7 +88,7 @@ def test_parse_auth_keeps_colons_in_passwords():
 
 
 def test_no_control_in_the_app_can_turn_downloads_on():
-    from genlab.app.tabs import diffusion
+    from genlab.sections import diffusion
 
     assert "allow_download" not in inspect.signature(diffusion.generate).parameters
     for lang in ("en", "ru"):
