@@ -144,8 +144,7 @@ def parse_auth(values, env: str | None = None) -> list[tuple[str, str]]:
     for item in items:
         user, sep, password = item.strip().partition(":")
         if not sep or not user or not password:
-            raise InputError("--auth", "custom", text_en="expected USER:PASSWORD (a user name, a colon, "
-                             "a password)", text_ru="ожидалось ПОЛЬЗОВАТЕЛЬ:ПАРОЛЬ (имя, двоеточие, пароль)")
+            raise InputError("--auth", "auth_format")
         pairs.append((user, password))
     return pairs
 

@@ -114,9 +114,7 @@ def find_nginx() -> str:
     path = shutil.which("nginx") or next((p for p in ("/usr/sbin/nginx", "/usr/local/sbin/nginx")
                                           if os.access(p, os.X_OK)), None)
     if path is None:
-        raise InputError("--replicas", "custom",
-                         text_en="needs nginx, which is not installed (apt-get install nginx)",
-                         text_ru="нужен nginx, а он не установлен (apt-get install nginx)")
+        raise InputError("--replicas", "nginx_missing")
     return path
 
 

@@ -97,8 +97,7 @@ def _check_numeric(dtype, name: str, param: str) -> None:
     import pyarrow as pa
 
     if not (pa.types.is_integer(dtype) or pa.types.is_floating(dtype)):
-        raise InputError(param, "custom", text_en=f"column {name!r} is {dtype}, not numbers",
-                         text_ru=f"столбец {name!r} имеет тип {dtype}, а не числа")
+        raise InputError(param, "column_not_numbers", name=repr(name), dtype=dtype)
 
 
 def _parquet_groups(file, rank: int, world_size: int) -> list[int]:
@@ -122,8 +121,7 @@ def _read_csv(path: Path, param: str) -> np.ndarray:
     try:
         return np.loadtxt(path, delimiter=",", skiprows=header, ndmin=2, dtype=np.float64)
     except ValueError as err:
-        raise InputError(param, "custom", text_en=f"{path.name} is not a CSV of numbers ({err})",
-                         text_ru=f"{path.name} — не CSV из чисел ({err})") from None
+        raise InputError(param, "csv_not_numbers", file=path.name, reason=err) from None
 
 
 def open_rows(path, *, rank: int | None = None, world_size: int | None = None, param: str = "--data") -> Rows:
@@ -136,11 +134,10 @@ def open_rows(path, *, rank: int | None = None, world_size: int | None = None, p
         rank, world_size = w.rank, w.world_size
     path = Path(path)
     if not path.is_file():
-        raise InputError(param, "custom", text_en=f"no such file: {path}", text_ru=f"нет такого файла: {path}")
+        raise InputError(param, "no_such_file", name=path)
     suffix = path.suffix.lower()
     if suffix not in FORMATS:
-        raise InputError(param, "custom", text_en=f"{path.name}: use a {', '.join(FORMATS)} file",
-                         text_ru=f"{path.name}: нужен файл {', '.join(FORMATS)}")
+        raise InputError(param, "data_format", file=path.name, formats=", ".join(FORMATS))
     try:
         if suffix == ".parquet":
             import pyarrow.parquet as pq
@@ -150,14 +147,12 @@ def open_rows(path, *, rank: int | None = None, world_size: int | None = None, p
     except InputError:
         raise
     except ImportError:
-        raise InputError(param, "custom", text_en="reading Parquet needs pyarrow (pip install pyarrow)",
-                         text_ru="для Parquet нужен pyarrow (pip install pyarrow)") from None
+        raise InputError(param, "parquet_needs_pyarrow") from None
     except Exception as err:  # a corrupt or truncated file: say so, do not show a traceback
         raise InputError(param, "bad_file", reason=f"{path.name}: {type(err).__name__}: {err}") from None
     if x.ndim != 2 or x.shape[1] == 0:
         raise InputError(param, "bad_shape", expected="(n, d)", got=str(tuple(x.shape)))
     if not (np.issubdtype(x.dtype, np.floating) or np.issubdtype(x.dtype, np.integer)):
-        raise InputError(param, "custom", text_en=f"{path.name} holds {x.dtype}, not numbers",
-                         text_ru=f"в {path.name} тип {x.dtype}, а не числа")
+        raise InputError(param, "file_not_numbers", file=path.name, dtype=x.dtype)
     share = rank_slice(len(x), rank, world_size)
     return ArrayRows(x, share.start, share.stop, dtype=np.float64, param=param)

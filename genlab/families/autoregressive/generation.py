@@ -52,8 +52,7 @@ class SamplingOptions:
         stop = tuple(self.stop) if not isinstance(self.stop, str) else (self.stop,)
         for s in stop:
             if not isinstance(s, str) or not s:
-                raise InputError("stop", "custom", text_en="stop strings must be non-empty",
-                                 text_ru="стоп-строки не должны быть пустыми")
+                raise InputError("stop", "stop_empty")
         return SamplingOptions(
             max_new_tokens=check_int("max_new_tokens", self.max_new_tokens, 1, MAX_NEW_TOKENS),
             temperature=float(check_number("temperature", self.temperature, 0, 100)),
@@ -247,11 +246,7 @@ def encode_prompt(tokenizer, prompt: str | None, context_length: int | None) -> 
     else:
         ids = tokenizer.encode(check_text("prompt", prompt, max_chars=limits.MAX_PROMPT_CHARS))
     if context_length is not None and len(ids) >= context_length:
-        raise InputError("prompt", "custom",
-                         text_en=f"{len(ids)} tokens is longer than the model's context of "
-                                 f"{context_length - 1} tokens; shorten it",
-                         text_ru=f"{len(ids)} токенов длиннее контекста модели "
-                                 f"({context_length - 1} токенов); сократите его")
+        raise InputError("prompt", "prompt_too_long_tokens", n=len(ids), limit=context_length - 1)
     return torch.tensor([ids], dtype=torch.long)
 
 

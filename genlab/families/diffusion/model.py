@@ -159,9 +159,7 @@ class DiffusionModel(LabModule):
             return torch.full((n,), self.null_label, dtype=torch.long)
         items = [condition] * n if isinstance(condition, (int, str)) else list(condition)
         if len(items) != n:
-            raise InputError("condition", "custom",
-                             text_en=f"expected {n} labels, got {len(items)}",
-                             text_ru=f"ожидалось меток: {n}, получено {len(items)}")
+            raise InputError("condition", "labels_count", n=n, got=len(items))
         labels = []
         for item in items:
             if isinstance(item, str):

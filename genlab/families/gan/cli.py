@@ -42,9 +42,7 @@ def train(
 
     check_choice("data", data, DATA_CHOICES)
     if resume and data != "mnist":
-        raise InputError("resume", "custom", text_en="only the digits GAN (--data mnist) resumes; "
-                         "a 2-D toy GAN trains in seconds", text_ru="продолжить можно только GAN цифр "
-                         "(--data mnist); двумерный игрушечный GAN обучается за секунды")
+        raise InputError("resume", "gan_toy_resume")
     torch.set_num_threads(threads)
     seed = shared_seed(seed)
     w = world()
@@ -52,9 +50,7 @@ def train(
         from genlab.families.gan.toy import ToyGAN, train_toy_gan
 
         if w.distributed:
-            raise InputError("data", "custom", text_en="a 2-D toy GAN trains in one process; "
-                             "torchrun is for the digits GAN", text_ru="двумерный игрушечный GAN "
-                             "обучается в одном процессе; torchrun — для GAN цифр")
+            raise InputError("data", "gan_toy_torchrun")
         out.mkdir(parents=True, exist_ok=True)
         gan = ToyGAN()
         history = train_toy_gan(gan, data, steps=steps, seed=seed)

@@ -126,8 +126,7 @@ class ConditionalGAN(LabModule):
         if isinstance(condition, (list, tuple)) or (hasattr(condition, "ndim") and condition.ndim > 0):
             labels = [self.check_class(int(c)) for c in list(condition)]
             if len(labels) != n:
-                raise InputError("class", "custom", text_en=f"expected {n} classes, got {len(labels)}",
-                                 text_ru=f"ожидалось {n} классов, получено {len(labels)}")
+                raise InputError("class", "classes_count", n=n, got=len(labels))
             return torch.tensor(labels, dtype=torch.long)
         return torch.full((n,), self.check_class(condition), dtype=torch.long)
 

@@ -104,9 +104,7 @@ def train_conditional_gan(gan: ConditionalGAN, images: np.ndarray, labels: np.nd
     """
     world = distributed.world()
     if cfg.batch_size % world.world_size:
-        raise InputError("batch_size", "custom",
-                         text_en=f"{cfg.batch_size} does not split evenly between {world.world_size} processes",
-                         text_ru=f"{cfg.batch_size} не делится поровну на {world.world_size} процесса(ов)")
+        raise InputError("batch_size", "batch_split", batch=cfg.batch_size, world=world.world_size)
     mine = distributed.rank_slice(cfg.batch_size)  # this process's rows of every global batch
     torch.manual_seed(cfg.seed)
     gen = torch.Generator().manual_seed(cfg.seed)
