@@ -59,5 +59,11 @@ def test_exported_notebook_reproduces_the_output(request_cls, tmp_path):
     expected = picture(result.show())
     if isinstance(expected, str):
         assert json.loads((tmp_path / "p.json").read_text()) == expected
+    elif request_cls.SECTION == "vae":
+        # the audio VAE's convolutions (oneDNN on CPU) can differ in the last float bit between two
+        # processes, which moves a few anti-aliased pixels of the waveform plot by one level (seen:
+        # 9 of 1,280,000); everything else must match exactly
+        diff = np.abs(np.load(tmp_path / "p.npy").astype(int) - np.asarray(expected).astype(int))
+        assert diff.max() <= 1 and (diff > 0).mean() < 1e-4, (diff.max(), (diff > 0).sum())
     else:
         np.testing.assert_array_equal(np.load(tmp_path / "p.npy"), expected)

@@ -55,7 +55,7 @@ def test_user_errors_wrapper_turns_bad_input_into_a_toast(tiny_lab):
     from genlab.app.common import user_errors
     from genlab.sections import gan as tab
 
-    with pytest.raises(gr.Error, match="n"):
+    with pytest.raises(gr.Error, match="Число изображений"):  # the parameter by its label on the page
         user_errors("ru")(tab.generate)("lab", 1, 99, 1.0, 0)
 
 

@@ -91,8 +91,8 @@ def test_vae_tab_results_come_from_one_action(app_server, lang, tmp_path):
             "() => [...document.querySelectorAll('.toast-body.error, [data-testid=\"toast-body\"].error')]"
             ".some(t => t.innerText.trim())", timeout=120_000)
         toasts = " ".join(error_toasts(page))
-        assert "clip" in toasts and "BytesIO" not in toasts and "0x" not in toasts, toasts
-        assert (tr.error(_not_audio()) in toasts), toasts
+        assert tr.label("clip") in toasts and "BytesIO" not in toasts and "0x" not in toasts, toasts
+        assert tr.error(_not_audio(), labelled=True) in toasts, toasts  # named by its label on the page
         # the browser's own player cannot draw the text file either: that console line, no other
         assert set(watch.console_errors) <= {"Waveform load error: MediaError"}, watch.console_errors
         assert not watch.page_errors and not watch.outside_requests
