@@ -123,6 +123,15 @@ def join(url, lang, api_name, session, value, headers=None):
                             "event_data": None, "trigger_id": None})
 
 
+def wait_until_queued(url, reached, within_s=60):
+    """Wait until /healthz's queue counts satisfy ``reached`` (the clients submit in background
+    threads, which a loaded CI machine may start late: this waits for the state, it measures nothing)."""
+    deadline = time.monotonic() + within_s
+    while not reached(queued := httpx.get(f"{url}/healthz").json()["queued"]):
+        assert time.monotonic() < deadline, f"the heavy events did not queue within {within_s} s: {queued}"
+        time.sleep(0.1)
+
+
 def test_light_events_are_not_delayed_by_heavy_ones_and_a_full_queue_refuses_in_the_users_language(tiny_class):
     from gradio_client import Client
     from gradio_client.utils import QueueError
@@ -132,10 +141,7 @@ def test_light_events_are_not_delayed_by_heavy_ones_and_a_full_queue_refuses_in_
     running = client.submit(1, api_name="/test_heavy")           # takes the only heavy slot
     time.sleep(1.0)
     waiting = [client.submit(i, api_name="/test_heavy") for i in (2, 3)]  # fill the queue (2)
-    deadline = time.monotonic() + 10
-    while sum(httpx.get(f"{url}/healthz").json()["queued"].values()) < 2:
-        assert time.monotonic() < deadline, "the heavy events did not queue"
-        time.sleep(0.1)
+    wait_until_queued(url, lambda queued: sum(queued.values()) >= 2)
 
     # A light event has its own slots: it answers at once although the heavy group is stuck.
     ru = Client(f"{url}/ru/", verbose=False, download_files=False)
@@ -156,10 +162,7 @@ def test_light_events_are_not_delayed_by_heavy_ones_and_a_full_queue_refuses_in_
 
     # Each page has its own queue: fill the Russian one and its refusal is in Russian.
     ru_waiting = [ru.submit(i, api_name="/test_heavy") for i in (6, 7, 8)]
-    deadline = time.monotonic() + 10
-    while httpx.get(f"{url}/healthz").json()["queued"]["ru"] < 2:
-        assert time.monotonic() < deadline
-        time.sleep(0.1)
+    wait_until_queued(url, lambda queued: queued["ru"] >= 2)
     refused_ru = join(url, "ru", "test_heavy", "browser-ru", 9)
     assert refused_ru.status_code == 429
     assert refused_ru.json()["detail"] == ("очередь: сервер занят, ожидающих запросов: 2 (предел 2); "
