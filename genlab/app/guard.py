@@ -123,7 +123,8 @@ def refusal(lang: str) -> gr.Error:
 
 
 class GuardedBlocks(gr.Blocks):
-    """``gr.Blocks`` whose events accept only the files of the session that sends them."""
+    """``gr.Blocks`` whose events accept only the files of the session that sends them, and no
+    text longer than its box's ``max_length``."""
 
     lang = "en"
     session_files: SessionFiles | None = None
@@ -139,6 +140,7 @@ class GuardedBlocks(gr.Blocks):
                     log.info("refused a file the session did not upload or receive (event %s)",
                              getattr(block_fn, "name", "?"))
                     raise refusal(self.lang)
+            self._check_text_lengths(block_fn, inputs)
         try:
             result = await super().process_api(block_fn, inputs, *args, **kwargs)
         except gr.Error:
@@ -148,6 +150,20 @@ class GuardedBlocks(gr.Blocks):
         if self.session_files is not None and isinstance(result, dict):
             self.session_files.add(token, file_references(result.get("data")))
         return result
+
+    def _check_text_lengths(self, block_fn, inputs) -> None:
+        """A text box's ``max_length`` is enforced by the browser only (Gradio's ``Textbox``
+        passes any string on): here it is enforced for every client, before any work."""
+        fn = self.fns[block_fn] if isinstance(block_fn, int) else block_fn
+        if getattr(fn, "batch", False) or getattr(fn, "is_validator_function", False):
+            return  # an event's validator checks its request itself and shows the refusal on the box
+        for component, value in zip(fn.inputs, inputs):
+            max_chars = getattr(component, "max_length", None) if isinstance(component, gr.Textbox) else None
+            if max_chars is not None and isinstance(value, str) and len(value) > max_chars:
+                err = InputError(component.label or "text", "text_too_long", length=len(value),
+                                 max_chars=max_chars)
+                log.info("user error in %s: %s", getattr(fn, "name", "?"), err.message("en"))
+                raise gr.Error(err.message(self.lang), print_exception=False)
 
 
 def mark_launched(blocks: gr.Blocks) -> None:

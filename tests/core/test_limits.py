@@ -22,6 +22,14 @@ def test_the_readme_shows_the_current_limits():
     assert table == limits.markdown_table(), "README's limits table is stale: python -m genlab.limits"
 
 
+def test_the_readme_shows_the_current_queue_limits():
+    text = README.read_text(encoding="utf-8")
+    start, end = "<!-- queue:start -->", "<!-- queue:end -->"
+    assert start in text and end in text, "README: the queue table's markers are missing"
+    table = text.split(start, 1)[1].split(end, 1)[0].strip()
+    assert table == limits.queue_table(), "README's queue table is stale: python -m genlab.limits"
+
+
 def _refused(fn, *args, param: str, limit, **kwargs) -> InputError:
     started = time.perf_counter()
     with pytest.raises(InputError) as info:
