@@ -25,19 +25,17 @@ from genlab.families.autoregressive.pipeline import LAB_ASSET as LAB_NAME
 
 
 def quality(model) -> dict:
-    from genlab.data.text import CORPORA, char_vocabulary, train_val_split
-    from genlab.families.autoregressive.ngram import CharNGram
+    from genlab.data.text import CORPORA, train_val_split
+    from genlab.families.autoregressive.ngram import ngram_nats_per_char
     from genlab.families.autoregressive.scoring import score_text
 
     results = {}
     for lang, corpus in CORPORA.items():
-        text = corpus()
-        train, val = train_val_split(text)
-        vocab = char_vocabulary(text)
+        train, val = train_val_split(corpus())
         rows = {}
         for name, order in (("unigram", 1), ("bigram", 2), ("trigram", 3), ("char 5-gram (abs. discounting)", 5)):
             started = time.perf_counter()
-            nats = CharNGram(order).fit(train, vocab).nats_per_char(val)
+            nats = ngram_nats_per_char(val, train, order)
             rows[name] = {"nats_per_char": nats, "bits_per_char": nats / math.log(2),
                           "seconds": time.perf_counter() - started}
         started = time.perf_counter()

@@ -159,6 +159,11 @@ def held_out(lang: str) -> str:
     return train_val_split(CORPORA[lang]())[1]
 
 
+def training_part(lang: str) -> str:
+    """The first 90% of a language's corpus: what the lab model (and the n-gram baselines) learned from."""
+    return train_val_split(CORPORA[lang]())[0]
+
+
 MAX_TEXT_FILE_BYTES = 8 * 2**20  # a text file to score: 8 MB (the scorer's limit is 2 million characters)
 
 

@@ -19,6 +19,9 @@ def test_any_unicode_round_trips(text):
     assert ids[0] == tok.bos_token_id and tok.decode(ids) == text
     assert all(0 <= i < tok.vocab_size for i in ids)
     assert tok.fallback_characters(text) == sum(ch not in tok.vocab for ch in text)
+    unknown = tok.unknown_characters(text)
+    assert sorted(unknown) == sorted(set(text) - set(tok.vocab))
+    assert [text.count(ch) for ch in unknown] == sorted((text.count(ch) for ch in unknown), reverse=True)
 
 
 def test_vocabulary_characters_are_one_token_others_their_utf8_bytes():

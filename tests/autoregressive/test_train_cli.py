@@ -97,7 +97,35 @@ def test_cli_eval_scores_any_text_file(trained_dir, tmp_path):
     assert metrics["chars"] == len(text) and metrics["fallback_chars"] == sum(ch not in vocab for ch in text) >= 3
     assert metrics["tokens"] > metrics["chars"] and metrics["nats_per_char"] > 0
     plain = runner.invoke(app, ["eval", "autoregressive", "--model", str(trained_dir), "--data", str(path)])
-    assert "bits/char" in plain.stdout and "outside the vocabulary" in plain.stdout
+    assert "bits/char" in plain.stdout and "outside the vocabulary" in plain.stdout and "🙂" in plain.stdout
+
+
+def test_cli_eval_names_the_fallback_characters_and_scores_an_ngram_beside(trained_dir, tmp_path, monkeypatch):
+    """The report lists the characters written as bytes, and `--ngram 5` adds a 5-gram fitted on the
+    lab model's training text (small stand-in corpora here), on the same characters."""
+    from genlab.data import text as corpora
+    from genlab.families.autoregressive.ngram import CharNGram
+
+    en, ru = shakespeare()[:30_000], russian()[:20_000]
+    monkeypatch.setitem(corpora.CORPORA, "en", lambda: en)
+    monkeypatch.setitem(corpora.CORPORA, "ru", lambda: ru)
+    path = tmp_path / "mixed.txt"
+    path.write_text("Мой дядя 🙂🙂 日本 (sic)\n", encoding="utf-8")
+    result = runner.invoke(app, ["eval", "autoregressive", "--model", str(trained_dir), "--data", str(path),
+                                 "--ngram", "5", "--json"])
+    assert result.exit_code == 0, result.output
+    metrics = json.loads(result.stdout[result.stdout.index("{"):])["texts"]["mixed.txt"]
+    assert metrics["fallback_characters"][0] == "🙂" and set(metrics["fallback_characters"]) >= {"日", "本"}
+    text = path.read_text(encoding="utf-8")
+    training = en[:27_000] + ru[:18_000]
+    expected = CharNGram(5).fit(training, sorted(set(training + text))).nats_per_char(text)
+    assert metrics["ngram"]["order"] == 5 and metrics["ngram"]["fitted_on"] == ["en", "ru"]
+    assert metrics["ngram"]["nats_per_char"] == pytest.approx(expected)
+    held = runner.invoke(app, ["eval", "autoregressive", "--model", str(trained_dir), "--data", "ru-val", "--ngram", "3"])
+    assert held.exit_code == 0, held.output
+    expected = CharNGram(3).fit(ru[:18_000], sorted(set(ru))).nats_per_char(ru[18_000:])
+    assert "3-gram fitted on the ru training text" in held.stdout and f"{expected:.4f} nats/char" in held.stdout
+    assert runner.invoke(app, ["eval", "autoregressive", "--model", str(trained_dir), "--ngram", "9"]).exit_code == 2
 
 
 @pytest.mark.parametrize("make, words", [

@@ -117,18 +117,23 @@ def evaluate(
     data: str = typer.Option("held-out", help="'held-out' (the held-out 10% of each language), 'en-val', 'ru-val', "
                                               "or the path of a UTF-8 text file (up to 8 MB)."),
     max_chars: int = typer.Option(0, help="Score only the first N characters of each text (0 = all)."),
+    ngram: int = typer.Option(0, help="Also score each text with a character N-gram (e.g. 5) fitted on the lab model's "
+                                      "training text: the same language's 90% (a file: both languages'); 0 = no."),
     as_json: bool = typer.Option(False, "--json", help="Print the metrics as JSON."),
     allow_downloads: bool = typer.Option(False, "--allow-downloads",
                                          help="Let a pretrained model download from the Hugging Face hub."),
 ) -> None:
-    """Exact log-likelihood of text: nats and bits per character, and how many characters were bytes."""
+    """Exact log-likelihood of text: nats and bits per character, which characters were bytes, an n-gram beside."""
     import time
 
-    from genlab.data.text import held_out, read_text_file
+    from genlab.data.text import CORPORA, held_out, read_text_file, training_part
     from genlab.errors import check_int
     from genlab.families.autoregressive import pipeline
+    from genlab.families.autoregressive.ngram import ngram_nats_per_char
+    from genlab.families.autoregressive.scoring import LN2
 
     check_int("max_chars", max_chars, 0, 10**9)
+    check_int("ngram", ngram, 0, 8)
     texts = ({lang: held_out(lang) for lang in HELD_OUT[data]} if data in HELD_OUT
              else {Path(data).name: read_text_file(data, param="--data")})
     results = {}
@@ -138,15 +143,30 @@ def evaluate(
         result = pipeline.score(pipeline.ScoreRequest(model=model, text=text), allow_download=allow_downloads,
                                 top_k=1, param="--data")
         score = result.score
-        fallback = getattr(pipeline.load_text_model(model, allow_downloads).tokenizer, "fallback_characters", None)
+        tokenizer = pipeline.load_text_model(model, allow_downloads).tokenizer
+        unknown = tokenizer.unknown_characters(text) if hasattr(tokenizer, "unknown_characters") else None
         results[name] = {"chars": score.n_chars, "tokens": len(score.token_ids),
-                         "fallback_chars": fallback(text) if fallback else None,
+                         "fallback_chars": tokenizer.fallback_characters(text) if unknown is not None else None,
+                         "fallback_characters": unknown,
                          "log_prob_nats": score.log_prob, "nats_per_char": score.nats_per_char,
                          "bits_per_char": score.bits_per_char, "seconds": time.perf_counter() - started}
+        if ngram:
+            fitted_on = [name] if data in HELD_OUT else list(CORPORA)
+            nats = ngram_nats_per_char(text, "".join(training_part(lang) for lang in fitted_on), ngram)
+            results[name]["ngram"] = {"order": ngram, "fitted_on": fitted_on, "nats_per_char": nats,
+                                      "bits_per_char": nats / LN2}
     if as_json:
-        typer.echo(json.dumps({"model": model, "data": data, "texts": results}, indent=1))
+        typer.echo(json.dumps({"model": model, "data": data, "texts": results}, indent=1, ensure_ascii=False))
         return
     for name, row in results.items():
-        extra = f", {row['fallback_chars']} of them outside the vocabulary (bytes)" if row["fallback_chars"] else ""
+        extra = ""
+        if row["fallback_chars"]:
+            shown = " ".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in row["fallback_characters"][:12])
+            more = ", ..." if len(row["fallback_characters"]) > 12 else ""
+            extra = f", {row['fallback_chars']} of them outside the vocabulary (bytes): {shown}{more}"
         typer.echo(f"{model} on {name}: {row['nats_per_char']:.4f} nats/char = {row['bits_per_char']:.4f} "
                    f"bits/char over {row['chars']} characters ({row['tokens']} tokens{extra})")
+        if "ngram" in row:
+            gram = row["ngram"]
+            typer.echo(f"  character {gram['order']}-gram fitted on the {'+'.join(gram['fitted_on'])} training text: "
+                       f"{gram['nats_per_char']:.4f} nats/char = {gram['bits_per_char']:.4f} bits/char")

@@ -15,6 +15,8 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 
+from genlab.data.text import char_vocabulary
+
 
 class CharNGram:
     """A character n-gram model of order ``order`` (1 = unigram) fitted by ``fit(text)``."""
@@ -60,3 +62,12 @@ class CharNGram:
         for t, char in enumerate(text):
             nll -= math.log(self.prob(text[max(0, t - self.order + 1):t], char))
         return nll / len(text)
+
+
+def ngram_nats_per_char(text: str, training_text: str, order: int = 5) -> float:
+    """Nats per character of ``text`` under a character ``order``-gram fitted on ``training_text``.
+
+    The vocabulary is every character of both texts, so a character never seen in training keeps
+    the unigram's Laplace share instead of probability zero.
+    """
+    return CharNGram(order).fit(training_text, char_vocabulary(training_text + text)).nats_per_char(text)

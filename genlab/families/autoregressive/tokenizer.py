@@ -20,6 +20,7 @@ lecture's Qwen model stream, stop and score through the same functions.
 from __future__ import annotations
 
 import functools
+from collections import Counter
 
 BOS_TEXT = "<bos>"
 N_BYTES = 256
@@ -76,6 +77,10 @@ class CharTokenizer:
     def fallback_characters(self, text: str) -> int:
         """How many characters of ``text`` are outside the vocabulary (written as bytes)."""
         return sum(ch not in self.stoi for ch in text)
+
+    def unknown_characters(self, text: str) -> list[str]:
+        """The distinct characters of ``text`` outside the vocabulary, the most frequent first."""
+        return [ch for ch, _ in Counter(ch for ch in text if ch not in self.stoi).most_common()]
 
     def decode(self, ids, skip_special_tokens: bool = True, **_ignored) -> str:
         """The text of ``ids``; an incomplete or invalid byte sequence decodes to U+FFFD."""
