@@ -53,21 +53,51 @@ def _not_built_command(verb: str, family: str, function: str):
     return command
 
 
-def _with_user_errors(fn):
-    """Turn InputError (bad parameters) into a one-line message and exit code 2; decide whether
-    the command may download (its --allow-download) before any pretrained library is imported."""
+def _with_user_errors(fn, writes_out: bool = False):
+    """Turn a user's mistake into one line ``error: ...`` naming the option, exit code 2; decide
+    whether the command may download (its --allow-download) before any pretrained library is
+    imported. Anything else is genlab's own bug and keeps its traceback."""
     import functools
 
     from genlab import downloads
 
+    flags = _option_flags(fn)
+
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
+        from genlab.provenance import writable_path
+
         downloads.configure(bool(kwargs.get("allow_download") or kwargs.get("allow_downloads")))
         try:
+            if writes_out and isinstance(kwargs.get("out"), Path):
+                writable_path(kwargs["out"])  # a missing folder is said before the work, not after
             return fn(*args, **kwargs)
         except InputError as err:
-            fail(str(err))
+            flag = flags.get(err.param.lstrip("-").replace("-", "_"))
+            fail((InputError(flag, err.code, **err.details) if flag else err).message("en"))
+        except OSError as err:  # a file the user named, read or written by a library genlab calls
+            if err.filename is None:
+                raise
+            fail(f"{err.filename}: {err.strerror or type(err).__name__}")
     return wrapper
+
+
+def _option_flags(fn) -> dict[str, str]:
+    """How the command's options are typed (``{"out": "--out", "class_id": "--class"}``), so an
+    error about a library's parameter names the option the user gave."""
+    import inspect
+
+    from typer.models import OptionInfo
+
+    flags = {}
+    for name, parameter in inspect.signature(fn).parameters.items():
+        if not isinstance(parameter.default, OptionInfo):
+            continue
+        decls = [d.split("/")[0] for d in parameter.default.param_decls or ()]
+        flag = next((d for d in decls if d.startswith("--")), "--" + name.replace("_", "-"))
+        for key in (name, *(d.lstrip("-").replace("-", "_") for d in decls)):
+            flags[key] = flag
+    return flags
 
 
 def _register_families() -> None:
@@ -78,7 +108,7 @@ def _register_families() -> None:
             if fn is None:
                 group.command(name)(_not_built_command(verb, name, function))
             else:
-                group.command(name)(_with_user_errors(fn))
+                group.command(name)(_with_user_errors(fn, writes_out=verb == "sample"))
 
 
 @app.command()
@@ -185,7 +215,26 @@ _register_families()
 
 
 def main() -> None:
-    app()
+    """Run the CLI; a malformed command line is one line ``error: ...`` and exit code 2."""
+    try:
+        code = app(standalone_mode=False)
+    except typer.Exit as err:
+        sys.exit(err.exit_code)
+    except typer.Abort:
+        typer.secho("error: aborted", fg=typer.colors.RED, err=True)
+        sys.exit(1)
+    except Exception as err:  # noqa: BLE001 - click's usage errors (typer vendors click)
+        if not (callable(getattr(err, "format_message", None)) and getattr(err, "exit_code", None) == 2):
+            raise
+        if type(err).__name__ == "NoArgsIsHelpError":
+            err.show()
+            sys.exit(0)
+        ctx = getattr(err, "ctx", None)
+        hint = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
+        message = " ".join(err.format_message().split())
+        typer.secho(f"error: {message}{hint}", fg=typer.colors.RED, err=True)
+        sys.exit(2)
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 if __name__ == "__main__":

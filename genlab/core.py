@@ -21,9 +21,12 @@ from __future__ import annotations
 
 import contextlib
 import io
-from pathlib import Path
+import json
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Callable, ClassVar, Literal, Protocol, runtime_checkable
+
+from genlab.errors import InputError
 
 Density = Literal["exact", "bound", "none"]
 Sampling = Literal["one-shot", "sequential", "iterative"]
@@ -100,6 +103,74 @@ class ToyFit:
     nfe: int = 1
 
 
+def read_config(folder: str | Path, *, param: str = "model") -> dict:
+    """A model folder's ``config.json`` as a dict, or ``InputError`` naming ``param``: the folder
+    is missing, the file is missing, not JSON, or not a JSON object."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise InputError(param, "no_model_folder", path=str(folder))
+    path = folder / "config.json"
+    if not path.is_file():
+        raise InputError(param, "not_model_folder", folder=str(folder))
+    try:
+        config = json.loads(path.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        raise InputError(param, "config_not_json", folder=str(folder)) from None
+    if not isinstance(config, dict):
+        raise InputError(param, "config_not_object", folder=str(folder))
+    return config
+
+
+def weight_shapes(path: str | Path, *, param: str = "model") -> dict[str, tuple[int, ...]]:
+    """The tensor names and shapes in a safetensors file, read from its header only."""
+    from safetensors import safe_open
+
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(param, "model_file_missing", folder=str(path.parent), file=path.name)
+    try:
+        with safe_open(str(path), framework="numpy") as f:
+            return {k: tuple(f.get_slice(k).get_shape()) for k in f.keys()}
+    except Exception:  # noqa: BLE001 - safetensors reports a bad header in several ways
+        raise InputError(param, "weights_not_safetensors", folder=str(path.parent), file=path.name) from None
+
+
+def init_kwargs(cls, config: dict) -> dict:
+    """The config entries ``cls.__init__`` takes (as ``PyTorchModelHubMixin.from_pretrained``)."""
+    import inspect
+
+    params = inspect.signature(cls.__init__).parameters
+    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values()):
+        return dict(config)
+    return {k: v for k, v in config.items() if k in params}
+
+
+def check_weights_fit(cls, config: dict, shapes: dict, folder: Path, *, param: str = "model") -> None:
+    """Build ``cls`` from ``config`` on the meta device (no memory) and check that the weights
+    file holds exactly its tensors: so a config with wrong types or huge sizes is refused before
+    anything is allocated, and no layer is left silently random."""
+    import torch
+
+    folder = str(folder)
+    try:
+        with torch.device("meta"):
+            probe = cls(**init_kwargs(cls, config))
+    except Exception as err:  # noqa: BLE001 - any failure to build from the config is the config's
+        culprit = err.param if isinstance(err, InputError) else type(err).__name__  # the key, or the kind
+        raise InputError(param, "config_unbuildable", folder=folder, error=culprit) from None
+    state = probe.state_dict(keep_vars=True)
+    for name, shape in shapes.items():
+        if name not in state:
+            raise InputError(param, "weights_extra_tensor", folder=folder, name=name)
+        if tuple(state[name].shape) != shape:
+            raise InputError(param, "weights_wrong_shape", folder=folder, name=name,
+                             expected=tuple(state[name].shape), got=shape)
+    present = {id(state[name]) for name in shapes}
+    for name, tensor in state.items():
+        if name not in shapes and id(tensor) not in present:  # a tied weight shares a tensor
+            raise InputError(param, "weights_missing_tensor", folder=folder, name=name)
+
+
 def _torch_lab_module():
     import torch
     from huggingface_hub import PyTorchModelHubMixin
@@ -126,11 +197,13 @@ def _torch_lab_module():
             return path
 
         @classmethod
-        def load_lab(cls, path: str | Path, *, device: str = "cpu"):
-            """Load from a local folder in float32 and eval mode (no network)."""
+        def load_lab(cls, path: str | Path, *, device: str = "cpu", param: str = "model"):
+            """Load from a local folder in float32 and eval mode (no network); a folder that is
+            missing, incomplete or inconsistent is an ``InputError`` naming ``param``."""
             path = Path(path)
-            if not (path / "model.safetensors").is_file():
-                raise FileNotFoundError(f"model: no model.safetensors in {path}")
+            config = read_config(path, param=param)
+            check_weights_fit(cls, config, weight_shapes(path / "model.safetensors", param=param),
+                              path, param=param)
             # huggingface_hub prints a line to stdout on local loads; keep stdout for results
             # (``genlab eval ... --json`` must print JSON only)
             with contextlib.redirect_stdout(io.StringIO()):

@@ -47,13 +47,18 @@ def train(data: str = typer.Option("two_clouds", help=DATA_HELP),
     from tqdm import tqdm
 
     from genlab.checkpoint import CheckpointError
-    from genlab.classic.em import GMM_INITS, em_fit
+    from genlab.classic.em import GMM_INITS, check_em_args, em_fit
     from genlab.classic.pipeline import data_rows
     from genlab.classic.gmm import GaussianMixtureEM
     from genlab.distributed import all_reduce_sum_array, barrier, shared_seed, world
-    from genlab.errors import check_choice
+    from genlab.errors import InputError, check_choice
 
     check_choice("--init", init, [i for i in GMM_INITS if i != "from_sets"])
+    try:  # before the progress bar, naming the options (--tol, --damping... are named as they are)
+        check_em_args(components, steps, tol, reg_covar, damping, n_init)
+    except InputError as err:
+        flag = {"n_components": "--components", "n_iter": "--steps"}.get(err.param)
+        raise (InputError(flag, err.code, **err.details) if flag else err) from None
     w = world()
     seed = shared_seed(seed)
     rows = data_rows(data, n, seed)

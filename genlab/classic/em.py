@@ -422,7 +422,8 @@ def m_step(stats: np.ndarray, n: int, d: int, reg_covar: float, dtype) -> Mixtur
     return MixtureParams((nk / n).astype(dtype), mu.astype(dtype), cov.astype(dtype))
 
 
-def _check_em_args(n_components, n_iter, tol, reg_covar, damping, n_init=1):
+def check_em_args(n_components, n_iter, tol, reg_covar, damping, n_init=1):
+    """EM's numeric arguments checked (``InputError`` names the argument); the checked values."""
     n_components = check_int("n_components", n_components, 1, 256)
     n_iter = check_int("n_iter", n_iter, 0, 100_000)
     tol = check_number("tol", tol, 0)
@@ -478,7 +479,7 @@ def em_fit(x, n_components: int = 2, *, init: str = "pca_split", labels=None,
     -------
     EMHistory with T + 1 entries (T M-steps); log_likelihood[t] belongs to parameters t.
     """
-    n_components, n_iter, tol, reg_covar, damping = _check_em_args(
+    n_components, n_iter, tol, reg_covar, damping = check_em_args(
         n_components, n_iter, tol, reg_covar, damping, n_init)
     check_choice("init", init, GMM_INITS)
     rows = _as_rows(x)

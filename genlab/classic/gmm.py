@@ -20,7 +20,7 @@ from sklearn.base import BaseEstimator
 from sklearn.base import DensityMixin as _SkDensityMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from genlab.classic.em import CACHE_MB, GMM_INITS, _check_em_args, em_fit
+from genlab.classic.em import CACHE_MB, GMM_INITS, check_em_args, em_fit
 from genlab.errors import InputError, check_choice
 from genlab.prob.mixture import (MixtureParams, component_log_prob, mixture_logpdf,
                                  mixture_sample, responsibilities)
@@ -80,7 +80,7 @@ class GaussianMixtureEM(_SkDensityMixin, BaseEstimator):
         """Fit by EM; ``y`` is used only by init="from_sets". Returns self."""
         warm = bool(self.warm_start) and hasattr(self, "means_")
         X = validate_data(self, X, dtype=[np.float64, np.float32], ensure_min_samples=2, reset=not warm)
-        _check_em_args(self.n_components, self.max_iter, self.tol, self.reg_covar, self.damping,
+        check_em_args(self.n_components, self.max_iter, self.tol, self.reg_covar, self.damping,
                        self.n_init)
         check_choice("init", self.init, GMM_INITS)
         if X.shape[0] < self.n_components:
@@ -197,12 +197,16 @@ class GaussianMixtureEM(_SkDensityMixin, BaseEstimator):
     def from_pretrained(cls, path) -> "GaussianMixtureEM":
         from safetensors.numpy import load_file
 
+        from genlab.core import read_config, weight_shapes
+
         path = Path(path)
-        if not (path / "model.safetensors").is_file() or not (path / "config.json").is_file():
-            raise FileNotFoundError(f"model: no config.json + model.safetensors in {path}")
-        config = json.loads((path / "config.json").read_text())
+        config = read_config(path)
         if config.get("format") != FORMAT:
             raise InputError("model", "not_saved_mixture", path=path)
+        shapes = weight_shapes(path / "model.safetensors")
+        if set(shapes) != {"weights", "means", "covariances"} or len(shapes["means"]) != 2 \
+                or shapes["covariances"] != (*shapes["means"], shapes["means"][1]):
+            raise InputError("model", "mixture_weights_shapes", folder=str(path))
         names = cls().get_params().keys()
         model = cls(**{k: config[k] for k in names if k in config})
         tensors = load_file(str(path / "model.safetensors"))

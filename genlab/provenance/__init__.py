@@ -69,6 +69,23 @@ class Mismatch(enum.StrEnum):
 NO_PROVENANCE = Verdict.NONE
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp", ".bmp", ".tif", ".tiff", ".gif")
 AUDIO_SUFFIXES = (".wav", ".flac", ".ogg")
+IMAGE_SAVE_SUFFIXES = (".png",)          # the formats that carry the provenance text chunks
+AUDIO_SAVE_SUFFIXES = (".wav", ".flac")  # the formats that carry the provenance tags
+
+
+def writable_path(path: str | Path, suffixes: tuple[str, ...] = (), *, param: str = "out") -> Path:
+    """``path`` checked before anything is computed or written: not a folder, in a folder that
+    exists, ending in one of ``suffixes`` (when given); else ``InputError`` naming ``param``."""
+    from genlab.errors import InputError
+
+    path = Path(path)
+    if path.is_dir():
+        raise InputError(param, "out_is_folder", path=str(path))
+    if not path.parent.is_dir():
+        raise InputError(param, "out_no_folder", folder=str(path.parent))
+    if suffixes and path.suffix.lower() not in suffixes:
+        raise InputError(param, "bad_suffix", suffixes=", ".join(suffixes))
+    return path
 
 
 def record(*, model: str, seed: int | None, params: dict[str, Any] | None = None,
@@ -179,13 +196,13 @@ def save_image(image, path: str | Path, rec: dict, *, watermark: bool = True,
     """
     from PIL import Image, PngImagePlugin
 
+    path = writable_path(path, IMAGE_SAVE_SUFFIXES)
     arr = _image_array(image)
     if watermark:
         arr, mark = watermark_image(arr)
     else:
         mark = {"embedded": False, "reason": "turned off by the caller"}
     rec = {**rec, "watermark": mark}
-    path = Path(path)
     info = PngImagePlugin.PngInfo()
     info.add_text(PROVENANCE_KEY, json.dumps(rec, ensure_ascii=False))
     info.add_text("parameters", a1111_parameters(rec))
@@ -212,7 +229,7 @@ def save_audio(wave, sample_rate: int, path: str | Path, rec: dict, *,
 
     from genlab.provenance import audio_watermark as aw
 
-    path = Path(path)
+    path = writable_path(path, AUDIO_SAVE_SUFFIXES)
     data = np.asarray(wave, dtype=np.float32)
     if watermark and data.size:
         data = aw.embed(data)
@@ -237,14 +254,14 @@ def save_audio(wave, sample_rate: int, path: str | Path, rec: dict, *,
 
 
 def save_json(obj: Any, path: str | Path, rec: dict) -> Path:
-    path = Path(path)
+    path = writable_path(path)
     path.write_text(json.dumps({"provenance": rec, "data": obj}, ensure_ascii=False, indent=2))
     return path
 
 
 def save_text(text: str, path: str | Path, rec: dict) -> Path:
     """Plain text with a one-line provenance header that says it is AI-generated."""
-    path = Path(path)
+    path = writable_path(path)
     header = f"# {AI_LABEL} · {PROVENANCE_KEY}: {json.dumps(rec, ensure_ascii=False)}\n"
     path.write_text(header + text)
     return path

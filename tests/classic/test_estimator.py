@@ -52,7 +52,7 @@ def test_save_load_keeps_everything(tmp_path):
     assert loaded.get_params() == gm.get_params()
     np.testing.assert_array_equal(loaded.score_samples(x), gm.score_samples(x))
     np.testing.assert_array_equal(loaded.sample(7, seed=1), gm.sample(7, seed=1))
-    with pytest.raises(FileNotFoundError):
+    with pytest.raises(InputError, match="not a model folder"):
         GaussianMixtureEM.from_pretrained(tmp_path / "missing")
 
 

@@ -58,7 +58,14 @@ def test_fp16_save_keeps_float32_model_and_loads(tmp_path):
 
 
 def test_load_missing_folder_is_clear(tmp_path):
-    with pytest.raises(FileNotFoundError, match="model.safetensors"):
+    from genlab.errors import InputError
+
+    with pytest.raises(InputError, match="config.json") as info:   # names the parameter and the file
+        DiagonalGaussian.load_lab(tmp_path)
+    assert info.value.param == "model"
+    DiagonalGaussian(dim=2).save_lab(tmp_path)
+    (tmp_path / "model.safetensors").unlink()
+    with pytest.raises(InputError, match="model.safetensors"):
         DiagonalGaussian.load_lab(tmp_path)
 
 

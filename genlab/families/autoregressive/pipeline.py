@@ -20,8 +20,8 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import json
 import math
+import re
 import sys
 import threading
 from dataclasses import dataclass, field
@@ -262,6 +262,9 @@ def load_char_lm(path: str | Path):
         return CharLM.load_lab(path)
 
 
+HUB_ID = re.compile(r"[A-Za-z0-9][\w.-]*/[\w.-]+")   # "org/name"; anything else must be a folder
+
+
 @functools.lru_cache(maxsize=4)
 def load_text_model(model: str = LAB, allow_download: bool = False) -> TextModel:
     """``"lab"`` (the shipped English-Russian model), a folder, or a Qwen3-VL hub id.
@@ -270,15 +273,19 @@ def load_text_model(model: str = LAB, allow_download: bool = False) -> TextModel
     """
     from genlab.families.autoregressive.pretrained import QWEN_REVISION, HFTokenizerAdapter, load_qwen
 
+    from genlab.core import read_config
+
     if model == LAB:
         return _lab_text_model(load_char_lm(lab_model_path()), LAB)
     path = Path(model)
+    if not path.is_dir() and not HUB_ID.fullmatch(model):
+        raise InputError("model", "no_model_folder", path=model)  # neither a folder nor a hub id
     if path.is_dir():
-        if not (path / "config.json").is_file():
-            raise InputError("model", "not_model_folder", folder=str(path))
-        config = json.loads((path / "config.json").read_text())
+        config = read_config(path)
         if "vocab" in config:  # a CharLM folder
             return _lab_text_model(load_char_lm(path), str(path))
+        if config.get("model_type") != "qwen3_vl":
+            raise InputError("model", "not_text_model", folder=str(path))
         lm, processor = load_qwen(str(path), revision=None)
         return TextModel(str(path), lm, HFTokenizerAdapter(getattr(processor, "tokenizer", processor)), None,
                          processor=processor)

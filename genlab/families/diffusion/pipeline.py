@@ -20,7 +20,6 @@ tab and the widget all call ``generate``; they only convert inputs and draw the 
 from __future__ import annotations
 
 import functools
-import json
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +28,7 @@ from typing import Callable, ClassVar
 import numpy as np
 
 from genlab import limits
+from genlab.core import read_config
 from genlab.data.toy2d import TOY_SETS
 from genlab.errors import InputError, check_choice, check_int, check_text
 from genlab.families.diffusion.pretrained import SDXL_ID, SDXL_REVISION, SIZE_PRESETS, SPACINGS as SDXL_SPACINGS
@@ -64,10 +64,7 @@ def backend(model: str) -> str:
     folder = Path(model)
     if (folder / "model_index.json").is_file():  # a saved diffusers pipeline
         return SDXL
-    try:
-        config = json.loads((folder / "config.json").read_text())
-    except (OSError, ValueError):
-        raise InputError("model", "not_model_folder", folder=str(model)) from None
+    config = read_config(folder)
     return TOY if "hidden" in config else LAB  # the MLP's width; the digits UNet has block_out_channels
 
 

@@ -118,8 +118,9 @@ def sample(
 
     from genlab.errors import check_int
     from genlab.families.gan import pipeline
-    from genlab.provenance import save_image
+    from genlab.provenance import IMAGE_SAVE_SUFFIXES, save_image, writable_path
 
+    writable_path(out, IMAGE_SAVE_SUFFIXES, param="--out")  # before the work, not after
     cols = check_int("cols", cols, 1, pipeline.MAX_IMAGES)
     result = dataclasses.replace(pipeline.generate(request, biggan_path=str(weights) if weights else None), cols=cols)
     save_image(np.asarray(result.show()), out, result.provenance)
