@@ -135,6 +135,19 @@ def weight_shapes(path: str | Path, *, param: str = "model") -> dict[str, tuple[
         raise InputError(param, "weights_not_safetensors", folder=str(path.parent), file=path.name) from None
 
 
+MAX_CONFIG_LIST = 256
+MAX_CONFIG_INT = 2**24
+
+
+def _leaves(value):
+    yield value
+    if isinstance(value, dict):
+        value = list(value.values())
+    if isinstance(value, list):
+        for item in value[:MAX_CONFIG_LIST + 1]:
+            yield from _leaves(item)
+
+
 def init_kwargs(cls, config: dict) -> dict:
     """The config entries ``cls.__init__`` takes (as ``PyTorchModelHubMixin.from_pretrained``)."""
     import inspect
@@ -152,6 +165,11 @@ def check_weights_fit(cls, config: dict, shapes: dict, folder: Path, *, param: s
     import torch
 
     folder = str(folder)
+    for value in _leaves(config):  # sizes no genlab model has; building them would take minutes
+        if isinstance(value, list) and len(value) > MAX_CONFIG_LIST:
+            raise InputError(param, "config_list_too_long", folder=folder, length=len(value), limit=MAX_CONFIG_LIST)
+        if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_CONFIG_INT:
+            raise InputError(param, "config_number_too_large", folder=folder, value=value, limit=MAX_CONFIG_INT)
     try:
         with torch.device("meta"):
             probe = cls(**init_kwargs(cls, config))

@@ -44,20 +44,23 @@ def check_number(name: str, value: Any, lo=None, hi=None, *, lo_open=False, hi_o
     """Return ``value`` as a number after checking it is finite and inside the interval."""
     if isinstance(value, bool) or value is None:
         raise InputError(name, "not_number", value=repr(value))
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        raise InputError(name, "not_number", value=repr(value)) from None
-    if not math.isfinite(number):
-        raise InputError(name, "not_finite", value=repr(value))
-    if integer:
-        if number != int(number):
-            raise InputError(name, "not_integer", value=repr(value))
-        number = int(number)
+    if integer and isinstance(value, (int, np.integer)):
+        number = int(value)  # exact: through a float, integers above 2^53 would be rounded
+    else:
+        try:
+            number = float(value)
+        except (TypeError, ValueError, OverflowError):
+            raise InputError(name, "not_number", value=repr(value)[:40]) from None
+        if not math.isfinite(number):
+            raise InputError(name, "not_finite", value=repr(value)[:40])
+        if integer:
+            if number != int(number):
+                raise InputError(name, "not_integer", value=repr(value)[:40])
+            number = int(number)
     below = lo is not None and (number <= lo if lo_open else number < lo)
     above = hi is not None and (number >= hi if hi_open else number > hi)
     if below or above:
-        raise InputError(name, "out_of_range", value=f"{number:g}",
+        raise InputError(name, "out_of_range", value=str(number) if isinstance(number, int) else f"{number:g}",
                          interval=_fmt_interval(lo, hi, lo_open, hi_open))
     return number
 

@@ -319,16 +319,21 @@ class _Data:
         self.chunk = int(chunk_size or max(256, min(max(rows.n, 1), CHUNK_ELEMENTS // p)))
         self._buffer = np.empty((self.chunk, self.dim), dtype=self.dtype)
         # the first pass: the number of rows, their sum and whether any is not finite
-        acc = np.zeros(self.dim + 2)
+        acc = np.zeros(self.dim + 3)
         for block in rows.blocks(self.chunk):
             acc[0] += len(block)
             acc[1] += np.count_nonzero(~np.isfinite(block))
-            acc[2:] += block.sum(axis=0, dtype=np.float64)
-        acc = self.total(acc)
+            if len(block) and not acc[1]:
+                acc[2] = max(acc[2], float(np.abs(block).max()))
+            acc[3:] += block.sum(axis=0, dtype=np.float64)
+        acc = self.total(acc)  # acc[2] becomes a sum of the shards' maxima: a bound on |x|
         if acc[1] > 0:
             raise InputError(self.param, "not_finite_array")
         self.n = int(round(acc[0]))
-        self.center = (acc[2:] / max(self.n, 1)).astype(self.dtype)
+        largest = float(np.sqrt(np.finfo(self.dtype).max / (16.0 * max(self.n, 1) * self.dim)))
+        if acc[2] > largest:  # second moments would overflow
+            raise InputError(self.param, "data_overflow", largest=acc[2], dtype=str(self.dtype), limit=largest)
+        self.center = (acc[3:] / max(self.n, 1)).astype(self.dtype)
 
     def chunks(self):
         """This shard's rows minus the global mean, chunk by chunk (one reused buffer)."""

@@ -75,7 +75,7 @@ class ParquetRows(Rows):
     def __init__(self, path: Path, groups: list[int], param: str = "--data"):
         import pyarrow.parquet as pq
 
-        self.file, self.groups, self.param = pq.ParquetFile(path), groups, param
+        self.path, self.file, self.groups, self.param = Path(path), pq.ParquetFile(path), groups, param
         for field in self.file.schema_arrow:  # checked on every process, before any collective
             _check_numeric(field.type, field.name, param)
         meta = self.file.metadata
@@ -85,12 +85,21 @@ class ParquetRows(Rows):
 
     def blocks(self, size: int):
         for g in self.groups:
-            table = self.file.read_row_group(g)
+            try:  # a row group is read only now: a corrupt page is found here, not when opened
+                table = self.file.read_row_group(g)
+            except Exception as err:  # noqa: BLE001 - pyarrow says it as OSError or ArrowInvalid
+                raise unreadable(self.param, self.path.name, err) from None
             # nulls become NaN, which the first pass over the data refuses
             block = np.column_stack([c.to_numpy(zero_copy_only=False).astype(np.float64)
                                      for c in table.columns])
             for s in range(0, len(block), size):
                 yield block[s: s + size]
+
+
+def unreadable(param: str, name: str, err: Exception) -> InputError:
+    """A corrupt or truncated file: one line naming it and what its reader said."""
+    reason = " ".join(f"{name}: {type(err).__name__}: {err}".split())  # a library's message may span lines
+    return InputError(param, "bad_file", reason=reason[:300])
 
 
 def _check_numeric(dtype, name: str, param: str) -> None:
@@ -149,7 +158,7 @@ def open_rows(path, *, rank: int | None = None, world_size: int | None = None, p
     except ImportError:
         raise InputError(param, "parquet_needs_pyarrow") from None
     except Exception as err:  # a corrupt or truncated file: say so, do not show a traceback
-        raise InputError(param, "bad_file", reason=f"{path.name}: {type(err).__name__}: {err}") from None
+        raise unreadable(param, path.name, err) from None
     if x.ndim != 2 or x.shape[1] == 0:
         raise InputError(param, "bad_shape", expected="(n, d)", got=str(tuple(x.shape)))
     if not (np.issubdtype(x.dtype, np.floating) or np.issubdtype(x.dtype, np.integer)):

@@ -277,30 +277,35 @@ def _image_metadata(path: Path) -> dict:
 
 
 def read_provenance(path: str | Path) -> dict | None:
-    """The provenance record stored in ``path`` by genlab, or ``None``."""
-    path = Path(path)
-    suffix = path.suffix.lower()
+    """The provenance record stored in ``path`` by genlab (a dict), or ``None`` for a file genlab
+    did not make, or whose record is unreadable or not a record."""
     try:
-        if suffix in IMAGE_SUFFIXES:
-            raw = _image_metadata(path).get(PROVENANCE_KEY)
-            return json.loads(raw) if raw else None
-        if suffix in AUDIO_SUFFIXES:
-            import soundfile as sf
-
-            with sf.SoundFile(path) as f:
-                raw = f.comment
-            rec = json.loads(raw) if raw else None
-            return rec if isinstance(rec, dict) and rec.get("label") == AI_LABEL else None
-        if suffix == ".json":
-            data = json.loads(path.read_text())
-            return data.get("provenance") if isinstance(data, dict) else None
-        if suffix in (".txt", ".md"):
-            first = path.read_text().split("\n", 1)[0]
-            marker = f"{PROVENANCE_KEY}: "
-            if first.startswith(f"# {AI_LABEL}") and marker in first:
-                return json.loads(first.split(marker, 1)[1])
-    except (OSError, ValueError, RuntimeError, UnicodeDecodeError):
+        rec = _stored_record(Path(path))
+    except (OSError, ValueError, RuntimeError, UnicodeDecodeError, RecursionError):
         return None
+    return rec if isinstance(rec, dict) else None
+
+
+def _stored_record(path: Path):
+    suffix = path.suffix.lower()
+    if suffix in IMAGE_SUFFIXES:
+        raw = _image_metadata(path).get(PROVENANCE_KEY)
+        return json.loads(raw) if raw else None
+    if suffix in AUDIO_SUFFIXES:
+        import soundfile as sf
+
+        with sf.SoundFile(path) as f:
+            raw = f.comment
+        rec = json.loads(raw) if raw else None
+        return rec if isinstance(rec, dict) and rec.get("label") == AI_LABEL else None
+    if suffix == ".json":
+        data = json.loads(path.read_text())
+        return data.get("provenance") if isinstance(data, dict) else None
+    if suffix in (".txt", ".md"):
+        first = path.read_text().split("\n", 1)[0]
+        marker = f"{PROVENANCE_KEY}: "
+        if first.startswith(f"# {AI_LABEL}") and marker in first:
+            return json.loads(first.split(marker, 1)[1])
     return None
 
 
@@ -368,7 +373,8 @@ def verify_report(path: str | Path) -> dict:
     report["record"] = rec if rec is not None else signed.get("record")
     report["watermark"] = mark
     report["c2pa"] = signed
-    if rec is not None and rec.get("watermark", {}).get("embedded") and not mark.get("detected"):
+    stated = rec.get("watermark") if rec is not None else None
+    if isinstance(stated, dict) and stated.get("embedded") and not mark.get("detected"):
         report["warning"] = Mismatch.WATERMARK_GONE
     if path.suffix.lower() in IMAGE_SUFFIXES and rec is None:
         try:

@@ -75,6 +75,10 @@ class CharLM(LabModule):
         super().__init__()
         from transformers import Qwen3ForCausalLM
 
+        from genlab.errors import check_int
+
+        n_layer, n_head = check_int("n_layer", n_layer, 1, 64), check_int("n_head", n_head, 1, 64)
+        n_embd, block_size = check_int("n_embd", n_embd, 8, 4096), check_int("block_size", block_size, 2, 65536)
         self.tokenizer = CharTokenizer(vocab)
         self.block_size = block_size
         config = qwen3_config(self.tokenizer.vocab_size, n_layer, n_head, n_embd, block_size, rope_theta)
