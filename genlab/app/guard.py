@@ -143,7 +143,10 @@ class GuardedBlocks(gr.Blocks):
             self._check_text_lengths(block_fn, inputs)
         try:
             result = await super().process_api(block_fn, inputs, *args, **kwargs)
-        except gr.Error:
+        except gr.Error as err:
+            if err.print_exception:  # Gradio's own input checks (a slider's range): the user's
+                log.info("user error in %s: %s", getattr(block_fn, "name", "?"), " ".join(str(err).split()))
+                err.print_exception = False
             raise
         except Exception as err:  # noqa: BLE001 - one place turns every failure into a toast
             raise as_gradio_error(err, self.lang, getattr(block_fn, "name", "?")) from err

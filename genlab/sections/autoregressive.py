@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 import threading
 
+from genlab import downloads
 from genlab.errors import check_choice, check_int
 from genlab.families.autoregressive import pipeline
 from genlab.families.autoregressive.pipeline import StatementsRequest, TextRequest
@@ -91,7 +92,8 @@ def generate(model, prompt, temperature, top_p, max_new_tokens, top_k, repetitio
     session["tokens"] = None
     text = ""
     yield text, "", "", None, session
-    for item in pipeline.stream(request, stop_event=session["stop"], every=every):
+    for item in pipeline.stream(request, stop_event=session["stop"], every=every,
+                                allow_download=downloads.allowed()):  # the operator's flag only
         if isinstance(item, str):
             text += item
             yield text, "", "", None, session
@@ -123,7 +125,8 @@ def score_statements(model, true_statement, false_statement, lang: str = "en"):
     """(rows [statement, log p, bits per character, tokens], notebook path) for a true and a false statement."""
     check_choice("model", model, pipeline.MODELS)
     result = pipeline.compare_statements(StatementsRequest(model=model, true_statement=true_statement,
-                                                           false_statement=false_statement))
+                                                           false_statement=false_statement),
+                                         allow_download=downloads.allowed())
     rows = [[s.text, round(s.log_prob, 3), round(s.bits_per_char, 4), s.n_tokens] for s in result.statements]
     return rows, _notebook(result, "autoregressive-statements", lang)
 
