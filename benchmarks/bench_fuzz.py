@@ -8,8 +8,9 @@ Targets and what counts as a pass:
   truncated anywhere, with bytes flipped, with header fields (sizes, channels, rate, bits) set to
   random or huge values, with many channels or long declared durations. Pass: a finite (C, T)
   array with C <= 2, T > 0 and a rate in range, or ``InputError``.
-* model folders, ``LabModule.load_lab`` (a toy VAE), ``GaussianMixtureEM.from_pretrained`` and
-  ``load_text_model`` (a character LM): a valid saved folder with config.json or
+* model folders, ``LabModule.load_lab`` (a toy VAE), ``GaussianMixtureEM.from_pretrained``,
+  ``load_text_model`` (a character LM), the diffusion pipeline's ``load_lab_model`` (a 2-D
+  model) and the VAE pipeline's ``load_audio_model`` (an audio VAE): a valid saved folder with config.json or
   model.safetensors deleted, replaced by random bytes, invalid JSON, JSON of another type, values
   of wrong types or huge sizes, keys added or removed, safetensors headers with wrong lengths,
   dtypes, shapes or offsets, truncated weights. Pass: a model, or ``InputError``.
@@ -119,19 +120,24 @@ def check_audio(raw: bytes):
 # ------------------------------------------------------------------ model folders
 
 def saved_models(root: Path) -> dict[str, Path]:
-    """One small valid folder per loader: a toy VAE, a Gaussian mixture, a character LM."""
+    """One small valid folder per loader: a toy VAE, a Gaussian mixture, a character LM, a 2-D
+    diffusion model (``sample diffusion --model FOLDER``), an audio VAE (``sample vae --weights``)."""
     import torch
 
     from genlab.classic.gmm import GaussianMixtureEM
     from genlab.families.autoregressive.model import CharLM
+    from genlab.families.diffusion.model import ToyDiffusion
+    from genlab.families.vae.audio_vae import AudioVAE
     from genlab.families.vae.toy_vae import ToyVAE
     from genlab.prob import LECTURE_MIXTURE
 
     torch.manual_seed(0)
-    folders = {"toy_vae": root / "toy_vae", "mixture": root / "mixture", "char_lm": root / "char_lm"}
+    folders = {kind: root / kind for kind in ("toy_vae", "mixture", "char_lm", "diffusion", "audio_vae")}
     ToyVAE().save_lab(folders["toy_vae"])
     GaussianMixtureEM.from_params(LECTURE_MIXTURE).save_pretrained(folders["mixture"])
     CharLM(vocab="abc \n", n_layer=1, n_head=1, n_embd=8, block_size=16).save_lab(folders["char_lm"])
+    ToyDiffusion(hidden=16, depth=1, time_dim=8).save_lab(folders["diffusion"])
+    AudioVAE(channels=2, c_mults=(1, 2), strides=(2, 4), latent_dim=4).save_lab(folders["audio_vae"])
     return folders
 
 
@@ -144,6 +150,16 @@ def load_model(kind: str, folder: Path):
         from genlab.classic.gmm import GaussianMixtureEM
 
         return GaussianMixtureEM.from_pretrained(folder)
+    if kind == "diffusion":
+        from genlab.families.diffusion.pipeline import load_lab_model
+
+        load_lab_model.cache_clear()
+        return load_lab_model(str(folder))
+    if kind == "audio_vae":
+        from genlab.families.vae.pipeline import _load_lab, load_audio_model
+
+        _load_lab.cache_clear()
+        return load_audio_model("lab", weights=folder)
     from genlab.families.autoregressive.pipeline import load_text_model
 
     load_text_model.cache_clear()

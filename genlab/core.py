@@ -22,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, ClassVar, Literal, Protocol, runtime_checkable
@@ -158,6 +159,33 @@ def init_kwargs(cls, config: dict) -> dict:
     return {k: v for k, v in config.items() if k in params}
 
 
+class _TooManyParameters(Exception):
+    pass
+
+
+@contextlib.contextmanager
+def _parameters_at_most(limit: int):
+    """Stop building a module (``_TooManyParameters``) at its ``limit + 1``-th parameter: a
+    config.json with a depth of 65535 would otherwise take minutes to build, even on the meta
+    device, only to be refused for not matching its weights. Counts this thread's modules only."""
+    from torch.nn.modules.module import register_module_parameter_registration_hook
+
+    thread, count = threading.get_ident(), 0
+
+    def counted(module, name, parameter):
+        nonlocal count
+        if threading.get_ident() == thread:
+            count += 1
+            if count > limit:
+                raise _TooManyParameters
+
+    handle = register_module_parameter_registration_hook(counted)
+    try:
+        yield
+    finally:
+        handle.remove()
+
+
 def check_weights_fit(cls, config: dict, shapes: dict, folder: Path, *, param: str = "model") -> None:
     """Build ``cls`` from ``config`` on the meta device (no memory) and check that the weights
     file holds exactly its tensors: so a config with wrong types or huge sizes is refused before
@@ -171,8 +199,10 @@ def check_weights_fit(cls, config: dict, shapes: dict, folder: Path, *, param: s
         if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_CONFIG_INT:
             raise InputError(param, "config_number_too_large", folder=folder, value=value, limit=MAX_CONFIG_INT)
     try:
-        with torch.device("meta"):
+        with torch.device("meta"), _parameters_at_most(2 * len(shapes) + 16):  # a tied weight: twice
             probe = cls(**init_kwargs(cls, config))
+    except _TooManyParameters:
+        raise InputError(param, "config_too_many_tensors", folder=folder, tensors=len(shapes)) from None
     except Exception as err:  # noqa: BLE001 - any failure to build from the config is the config's
         culprit = err.param if isinstance(err, InputError) else type(err).__name__  # the key, or the kind
         raise InputError(param, "config_unbuildable", folder=folder, error=culprit) from None

@@ -120,9 +120,9 @@ IN_PROCESSES = 4  # the first cases also run as real processes
 
 
 def check(args, named, returncode, stdout, stderr):
-    lines = [line for line in (stdout + stderr).splitlines() if line.strip()]
-    if (returncode == 2 and len(lines) == 1 and lines[0].startswith("error: ") and named in lines[0]
-            and "Traceback" not in stderr):
+    lines = [line for line in stderr.splitlines() if line.strip()]
+    if (returncode == 2 and not stdout.strip() and len(lines) == 1 and lines[0].startswith("error: ")
+            and named in lines[0]):
         return None
     return f"genlab {' '.join(args)} -> rc {returncode}: {(stdout + stderr)[-600:]}"
 

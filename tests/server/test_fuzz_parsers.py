@@ -23,7 +23,8 @@ def test_malformed_user_files_are_refused_clearly(fuzz, seed):
     result = fuzz.run(per_target=25, seed=seed, log=lambda *a: None)
     assert result["crashes"] == [], result["crashes"][:5]
     assert set(result["targets"]) == {"audio upload", "model folder (toy_vae)", "model folder (mixture)",
-                                      "model folder (char_lm)", "data file", "text file",
+                                      "model folder (char_lm)", "model folder (diffusion)",
+                                      "model folder (audio_vae)", "data file", "text file",
                                       "provenance (png)", "provenance (wav)",
                                       "provenance (json)", "provenance (txt)"}
     for target, counts in result["targets"].items():
