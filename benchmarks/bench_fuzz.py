@@ -362,49 +362,51 @@ def run(per_target: int = 200, seed: int = 0, log=print) -> dict:
                 crashes.append((target, description, f"took {time.perf_counter() - started:.1f} s"))
             results.setdefault(target, Counter())[outcome] += 1
 
-        started = time.perf_counter()
-        for _, (description, raw) in zip(range(per_target), audio_inputs(rng)):
-            attempt("audio upload", description, check_audio, raw)
-        log(f"audio uploads: {dict(results['audio upload'])} ({time.perf_counter() - started:.0f} s)")
-
-        valid = saved_models(work / "valid")
-        for kind, folder in valid.items():
+        def sweep(target, trials):
+            """Try each ``(description, fn, *args)`` of ``trials`` on ``target``; log the counts."""
             started = time.perf_counter()
-            for i in range(per_target):
-                trial = work / f"{kind}-{i}"
-                shutil.copytree(folder, trial)
-                description = mutate_folder(trial, rng)
-                attempt(f"model folder ({kind})", description, load_model, kind, trial)
-                shutil.rmtree(trial)
-            log(f"model folders ({kind}): {dict(results[f'model folder ({kind})'])} "
-                f"({time.perf_counter() - started:.0f} s)")
+            for description, fn, *args in trials:
+                attempt(target, description, fn, *args)
+            log(f"{target}: {dict(results[target])} ({time.perf_counter() - started:.0f} s)")
 
-        started = time.perf_counter()
-        for i in range(per_target):
-            trial = work / f"data-{i}"
-            trial.mkdir()
+        def in_folders(name, make, n=per_target):
+            """``make(folder)`` -> (description, fn, *args) in a fresh folder each, removed after."""
+            for i in range(n):
+                trial = work / f"{name}-{i}"
+                trial.mkdir()
+                yield make(trial)
+                shutil.rmtree(trial)
+
+        def mutated_model(kind, folder):
+            def make(trial):
+                shutil.copytree(folder, trial, dirs_exist_ok=True)
+                return mutate_folder(trial, rng), load_model, kind, trial
+            return make
+
+        def mutated_data(trial):
             path = data_file(rng, trial)
             description = mutate_data_file(path, rng) if rng.random() < 0.8 else "valid file"
-            attempt("data file", f"{path.suffix}: {description}", check_data_file, path)
-            shutil.rmtree(trial)
-        log(f"data files: {dict(results['data file'])} ({time.perf_counter() - started:.0f} s)")
+            return f"{path.suffix}: {description}", check_data_file, path
 
-        started = time.perf_counter()
-        for i, (description, raw) in zip(range(per_target), text_inputs(rng)):
-            trial = work / f"text-{i}.txt"
-            trial.write_bytes(raw)
-            attempt("text file", description, check_text_file, trial)
-        log(f"text files: {dict(results['text file'])} ({time.perf_counter() - started:.0f} s)")
+        def text_files():
+            for i, (description, raw) in zip(range(per_target), text_inputs(rng)):
+                path = work / f"text-{i}.txt"
+                path.write_bytes(raw)
+                yield description, check_text_file, path
 
-        originals = provenance_files(work / "provenance")
-        for kind, path in originals.items():
-            started = time.perf_counter()
-            for i in range(per_target):
-                trial = work / f"prov-{i}{path.suffix}"
-                shutil.copy(path, trial)
-                description = mutate_provenance(trial, rng)
-                attempt(f"provenance ({kind})", description, check_provenance, trial)
-            log(f"provenance ({kind}): {dict(results[f'provenance ({kind})'])} ({time.perf_counter() - started:.0f} s)")
+        def mutated_provenance(path):
+            def make(trial):
+                copy = Path(shutil.copy(path, trial))
+                return mutate_provenance(copy, rng), check_provenance, copy
+            return make
+
+        sweep("audio upload", ((d, check_audio, raw) for _, (d, raw) in zip(range(per_target), audio_inputs(rng))))
+        for kind, folder in saved_models(work / "valid").items():
+            sweep(f"model folder ({kind})", in_folders(kind, mutated_model(kind, folder)))
+        sweep("data file", in_folders("data", mutated_data))
+        sweep("text file", text_files())
+        for kind, path in provenance_files(work / "provenance").items():
+            sweep(f"provenance ({kind})", in_folders(f"prov-{kind}", mutated_provenance(path)))
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return {"per_target": per_target, "seed": seed,

@@ -14,20 +14,13 @@ from genlab.errors import InputError
 README = Path(__file__).resolve().parents[2] / "README.md"
 
 
-def test_the_readme_shows_the_current_limits():
+@pytest.mark.parametrize("name, table", [("limits", limits.markdown_table), ("queue", limits.queue_table)])
+def test_the_readme_shows_the_current_tables(name, table):
     text = README.read_text(encoding="utf-8")
-    start, end = "<!-- limits:start -->", "<!-- limits:end -->"
-    assert start in text and end in text, "README: the limits table's markers are missing"
-    table = text.split(start, 1)[1].split(end, 1)[0].strip()
-    assert table == limits.markdown_table(), "README's limits table is stale: python -m genlab.limits"
-
-
-def test_the_readme_shows_the_current_queue_limits():
-    text = README.read_text(encoding="utf-8")
-    start, end = "<!-- queue:start -->", "<!-- queue:end -->"
-    assert start in text and end in text, "README: the queue table's markers are missing"
-    table = text.split(start, 1)[1].split(end, 1)[0].strip()
-    assert table == limits.queue_table(), "README's queue table is stale: python -m genlab.limits"
+    start, end = f"<!-- {name}:start -->", f"<!-- {name}:end -->"
+    assert start in text and end in text, f"README: the {name} table's markers are missing"
+    shown = text.split(start, 1)[1].split(end, 1)[0].strip()
+    assert shown == table(), f"README's {name} table is stale: python -m genlab.limits"
 
 
 def _refused(fn, *args, param: str, limit, **kwargs) -> InputError:
