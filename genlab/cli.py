@@ -174,7 +174,7 @@ def bench(name: str = typer.Argument(..., help="Benchmark name: benchmarks/bench
 
 
 @app.command()
-def verify(file: Path = typer.Argument(..., help="A PNG, WAV/FLAC, JSON or text file."),
+def verify(file: Path = typer.Argument(..., help="A PNG, WAV/FLAC, JSON, text or .npy file (its record in FILE.npy.json)."),
            lang: str = typer.Option("en", help="Language of the verdict line: en or ru.")):
     """Report the provenance (metadata and watermark) of a file, or that none is found: a one-line
     verdict, then the whole report as JSON."""

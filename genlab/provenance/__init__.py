@@ -1,7 +1,9 @@
 """Provenance on every file genlab writes: who made it, with what, and that it is AI-generated.
 
 ``record(...)`` builds the dictionary; ``save_image``, ``save_audio``, ``save_json`` and
-``save_text`` write a file with the record in the format's own metadata; ``read_provenance(path)``
+``save_text`` write a file with the record in the format's own metadata, ``save_array`` a NumPy
+``.npy`` file (raw samples) with the record in a sidecar ``FILE.npy.json`` that names the array's
+SHA-256; ``read_provenance(path)``
 reads it back (``None`` for a file genlab did not make); ``verify_report(path)`` (the CLI's
 ``genlab verify FILE``) reports the metadata and the invisible watermark, with its conclusion as a
 typed ``Verdict`` (and a ``Mismatch`` when the parts disagree) that the views put into words.
@@ -69,6 +71,7 @@ class Mismatch(enum.StrEnum):
 NO_PROVENANCE = Verdict.NONE
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp", ".bmp", ".tif", ".tiff", ".gif")
 AUDIO_SUFFIXES = (".wav", ".flac", ".ogg")
+ARRAY_SUFFIXES = (".npy",)                # raw samples; the record in a sidecar FILE.npy.json
 IMAGE_SAVE_SUFFIXES = (".png",)          # the formats that carry the provenance text chunks
 AUDIO_SAVE_SUFFIXES = (".wav", ".flac")  # the formats that carry the provenance tags
 
@@ -259,6 +262,48 @@ def save_json(obj: Any, path: str | Path, rec: dict) -> Path:
     return path
 
 
+def sidecar_path(path: str | Path) -> Path:
+    """Where ``save_array`` keeps the record of ``path``: ``FILE.npy`` -> ``FILE.npy.json``."""
+    path = Path(path)
+    return path.with_name(path.name + ".json")
+
+
+def save_array(array, path: str | Path, rec: dict) -> Path:
+    """``array`` as a ``.npy`` file (no pickled objects) and its record in ``sidecar_path(path)``,
+    with the array's shape, dtype and the file's SHA-256 (a .npy file has no metadata of its own;
+    the hash tells ``read_provenance`` whether the array is still the one genlab wrote)."""
+    import hashlib
+    import io
+
+    import numpy as np
+
+    path = writable_path(path)
+    arr = np.ascontiguousarray(array)
+    buffer = io.BytesIO()
+    np.save(buffer, arr, allow_pickle=False)
+    data = buffer.getvalue()
+    path.write_bytes(data)
+    rec = {**rec, "array": {"file": path.name, "shape": list(arr.shape), "dtype": str(arr.dtype),
+                            "sha256": hashlib.sha256(data).hexdigest()}}
+    save_json(None, sidecar_path(path), rec)
+    return path
+
+
+def _array_record(path: Path) -> dict | None:
+    """The sidecar's record of a ``.npy`` file, if the array still has the SHA-256 it names."""
+    import hashlib
+
+    sidecar = sidecar_path(path)
+    if not sidecar.is_file():
+        return None
+    data = json.loads(sidecar.read_text())
+    rec = data.get("provenance") if isinstance(data, dict) else None
+    if not isinstance(rec, dict):
+        return None
+    expected = (rec.get("array") or {}).get("sha256")
+    return rec if expected == hashlib.sha256(path.read_bytes()).hexdigest() else None
+
+
 def save_text(text: str, path: str | Path, rec: dict) -> Path:
     """Plain text with a one-line provenance header that says it is AI-generated."""
     path = writable_path(path)
@@ -298,6 +343,8 @@ def _stored_record(path: Path):
             raw = f.comment
         rec = json.loads(raw) if raw else None
         return rec if isinstance(rec, dict) and rec.get("label") == AI_LABEL else None
+    if suffix in ARRAY_SUFFIXES:
+        return _array_record(path)
     if suffix == ".json":
         data = json.loads(path.read_text())
         return data.get("provenance") if isinstance(data, dict) else None

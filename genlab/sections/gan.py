@@ -61,13 +61,15 @@ def _save_outputs(result, stem: str, lang: str) -> tuple[str, str]:
     return str(png), str(notebook)
 
 
-def generate(model=pipeline.LAB, class_id=0, n=8, truncation=0.4, seed=-1, lang: str = "en"):
+def generate(model=pipeline.LAB, class_id=0, n=8, truncation=0.4, seed=-1, all_classes=False, lang: str = "en"):
     """(grid PNG path, info markdown, notebook path) for one generation request."""
     tr = Translator(SECTION, lang)
-    result = pipeline.generate(GanRequest(model=model, class_id=class_id, n=n, truncation=truncation, seed=seed))
+    result = pipeline.generate(GanRequest(model=model, class_id=class_id, n=n, truncation=truncation, seed=seed,
+                                          all_classes=all_classes))
     r = result.request
-    png, notebook = _save_outputs(result, f"gan-class{r.class_id}-seed{r.seed}", lang)
-    info = tr("result", n=r.n, cls=class_label(r.model, r.class_id, lang), t=r.truncation, seed=r.seed,
+    png, notebook = _save_outputs(result, f"gan-class{'all' if r.all_classes else r.class_id}-seed{r.seed}", lang)
+    cls = tr("every_class") if r.all_classes else class_label(r.model, r.class_id, lang)
+    info = tr("result", n=r.n, cls=cls, t=r.truncation, seed=r.seed,
               model=GanRequest.params()["model"].choice_label(r.model, tr))
     return png, info, notebook
 

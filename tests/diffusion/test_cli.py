@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 from genlab.assets import asset_path
 from genlab.cli import app
 from genlab.families.diffusion import pipeline
+from genlab.families.diffusion.pipeline import DiffusionRequest
 from genlab.provenance import read_provenance, verify_report
 
 torch.set_num_threads(1)
@@ -55,6 +56,38 @@ def test_cli_sample_toy_draws_the_number_of_particles_asked(tmp_path):
     rec = read_provenance(out)
     assert rec["params"]["toy"] == "moons" and rec["params"]["n"] == 50
     assert rec["model"] == "genlab/diffusion-toy2d" and rec["watermark"]["embedded"]
+
+
+@needs_digits
+def test_cli_sample_all_digits_as_npy_in_class_order_with_provenance(tmp_path):
+    """Issue 13: the samples themselves for a user's own analysis, n of each digit in class order."""
+    from genlab.metrics.digits import classify
+
+    out = tmp_path / "d.npy"
+    result = runner.invoke(app, ["sample", "diffusion", "--class", "all", "-n", "2", "--nfe", "5",
+                                 "--guidance", "3", "--seed", "1", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    x = np.load(out, allow_pickle=False)
+    assert x.shape == (20, 28, 28) and x.dtype == np.float32 and 0 <= x.min() <= x.max() <= 1
+    expected = pipeline.generate(DiffusionRequest(digit="all", n=2, nfe=5, guidance=3.0, seed=1)).samples
+    np.testing.assert_array_equal(x, expected[:, 0])
+    assert (classify(x[:, None]) == np.repeat(np.arange(10), 2)).mean() >= 0.8  # class order
+    rec = read_provenance(out)
+    assert rec["params"]["digit"] == "all" and rec["params"]["n"] == 2 and rec["seed"] == 1
+    assert rec["array"]["shape"] == [20, 28, 28] and rec["label"] == "AI-generated"
+
+
+def test_cli_sample_toy_points_as_npy(tmp_path):
+    out = tmp_path / "t.npy"
+    ok = runner.invoke(app, ["sample", "diffusion", "--model", "toy2d", "--nfe", "5", "-n", "30",
+                             "--out", str(out)])
+    assert ok.exit_code == 0, ok.output
+    assert np.load(out).shape == (30, 2) and read_provenance(out)["model"] == "genlab/diffusion-toy2d"
+
+
+def test_sdxl_samples_are_not_written_as_npy(tmp_path):
+    result = runner.invoke(app, ["sample", "diffusion", "--model", "sdxl", "--out", str(tmp_path / "x.npy")])
+    assert result.exit_code == 2 and result.output.startswith("error: --out") and ".png" in result.output
 
 
 @pytest.mark.parametrize("args, flag", [

@@ -26,16 +26,20 @@ def test_generate_writes_a_png_with_provenance(tiny_lab):
 
     from genlab.sections import gan as tab
 
-    path, info, notebook = tab.generate("lab", 3, 5, 0.5, 11, "en")
+    path, info, notebook = tab.generate("lab", 3, 5, 0.5, 11, lang="en")
     rec = read_provenance(path)
     assert rec["seed"] == 11 and rec["params"]["class_id"] == 3 and rec["params"]["n"] == 5
     assert "3 (three)" in info and "seed 11" in info
     assert read_provenance(path)["request"] == "genlab.families.gan.pipeline.GanRequest"
     assert "GanRequest(" in open(notebook).read()
-    again, _, _ = tab.generate("lab", 3, 5, 0.5, 11, "ru")
+    again, _, _ = tab.generate("lab", 3, 5, 0.5, 11, lang="ru")
     np.testing.assert_array_equal(np.asarray(Image.open(path)), np.asarray(Image.open(again)))
-    _, random_info, _ = tab.generate("lab", 3, 1, 1.0, -1, "en")
+    _, random_info, _ = tab.generate("lab", 3, 1, 1.0, -1, lang="en")
     assert "seed -1" not in random_info
+    every, every_info, _ = tab.generate("lab", 3, 2, 0.5, 11, True, lang="ru")  # n of every digit
+    assert read_provenance(every)["params"]["all_classes"] is True and "0–9" in every_info
+    with pytest.raises(InputError, match="all_classes"):
+        tab.generate("biggan-deep-256", 207, 1, 0.4, 0, True)
 
 
 @pytest.mark.parametrize("args, param", [

@@ -36,7 +36,7 @@ def render(lang: str) -> None:
                 class_name = gr.Dropdown(handlers.class_choices(pipeline.LAB, lang), value=0, label=tr("class_name"),
                                          filterable=True, elem_id="gan-class-name")
             random_btn = gr.Button(tr("random_class"), size="sm", elem_id="gan-random-class")
-            c.update(controls(GanRequest, lang, ["n", "truncation", "seed"]))
+            c.update(controls(GanRequest, lang, ["all_classes", "n", "truncation", "seed"]))
             go = gr.Button(tr("generate"), variant="primary", elem_id="gan-generate")
         with gr.Column(scale=3):
             grid_out = gr.Image(type="filepath", label=tr("grid"), interactive=False, elem_id="gan-grid")

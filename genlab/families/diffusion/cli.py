@@ -84,7 +84,11 @@ def _model_option(raw, _values):
 @with_request(DiffusionRequest, exclude=("strip_steps",), parse={"model": _model_option})
 def sample(request: DiffusionRequest,
            out: Path = typer.Option(Path("diffusion.png"), help="Output PNG (a grid; the 2-D toys: the "
-                                                                "particles' paths), with provenance."),
+                                                                "particles' paths), with provenance; or "
+                                                                "FILE.npy (lab models): the samples themselves, "
+                                                                "digits (n, 28, 28) float32 in [0, 1] in class "
+                                                                "order (--class all: n of each), toy points "
+                                                                "(n, 2), with FILE.npy.json."),
            notebook: Optional[Path] = typer.Option(None, help="Also write a notebook (.ipynb) that makes the "
                                                               "same samples."),
            allow_downloads: bool = typer.Option(False, "--allow-downloads", "--allow-download",
@@ -99,13 +103,13 @@ def sample(request: DiffusionRequest,
     import numpy as np
     from tqdm import tqdm
 
-    from genlab.errors import InputError
     from genlab.i18n import Translator
-    from genlab.provenance import save_image
+    from genlab.provenance import ARRAY_SUFFIXES, IMAGE_SAVE_SUFFIXES, save_array, save_image, writable_path
     from genlab.viz import figure_image
 
-    if out.suffix.lower() != ".png":  # the provenance record lives in PNG text chunks
-        raise InputError("--out", "bad_suffix", suffixes=".png")
+    lab = pipeline.backend(request.model) != pipeline.SDXL
+    suffixes = IMAGE_SAVE_SUFFIXES + (ARRAY_SUFFIXES if lab else ())
+    suffix = writable_path(out, suffixes, param="--out").suffix.lower()  # before any model loads
     bars = []  # made at the first step: a refused request prints no progress bar
 
     def on_step(i, total):
@@ -118,9 +122,12 @@ def sample(request: DiffusionRequest,
     tr = Translator("diffusion", "en")
     for side, given, used in result.size_notes:
         typer.echo(tr("size_rounded", side=tr(f"side_{side}"), given=given, used=used))
-    shown = result.show()
-    image = figure_image(shown) if result.backend == pipeline.TOY else shown
-    save_image(np.asarray(image), out, result.provenance)
+    if suffix == ".npy":
+        save_array(result.array(), out, result.provenance)
+    else:
+        shown = result.show()
+        image = figure_image(shown) if result.backend == pipeline.TOY else shown
+        save_image(np.asarray(image), out, result.provenance)
     if notebook is not None:
         from genlab.notebook import save_notebook
 

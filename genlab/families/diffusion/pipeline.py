@@ -233,6 +233,14 @@ class DiffusionResult(Result):
         # 28x28 digits are enlarged (at least 4x, and enough to carry the invisible watermark)
         return Image.fromarray(tile(self.samples, cols, scale=4, min_pixels=MIN_PIXELS))
 
+    def array(self) -> np.ndarray:
+        """The lab models' samples themselves as float32 (what ``--out FILE.npy`` holds): digits
+        (n, 28, 28) in [0, 1], in class order; toy points (n, 2)."""
+        if self.backend == SDXL:
+            raise InputError("model", "not_choice", value=repr(self.request.model), choices=f"{LAB}, {TOY}")
+        x = self.samples if self.backend == TOY else self.samples[:, 0]
+        return np.asarray(x, dtype=np.float32)
+
     def figure(self):
         """The toy particles' paths from noise (x_T) to data (x_0) over the toy set's points."""
         from genlab.data.toy2d import load_toy

@@ -97,39 +97,55 @@ def train(
     typer.echo(json.dumps({k: v for k, v in metrics.items() if k != "sweep"}))
 
 
-def _parse_class_option(raw: str, values: dict) -> int:
+def _parse_class_option(raw: str, values: dict) -> int | None:
+    """A class index or name; ``all`` is the CLI's spelling of ``--all-classes`` (n of each digit)."""
     from genlab.families.gan.pipeline import parse_class
 
+    if raw.strip().lower() == "all":
+        values["all_classes"] = True
+        return None  # the model's default class: unused
     return parse_class(raw, values.get("model") or "lab")
 
 
 @with_request(GanRequest, parse={"class_id": _parse_class_option})
 def sample(
     request: GanRequest,
-    cols: int = typer.Option(4, help="Images per row of the grid."),
+    cols: Optional[int] = typer.Option(None, help="Images per row of the grid (default 4; --class all: "
+                                                  "one row per digit)."),
     weights: Optional[Path] = typer.Option(None, help="BigGAN: local folder with config.json and weights."),
-    out: Path = typer.Option(Path("gan-grid.png"), help="PNG file to write (with provenance)."),
+    out: Path = typer.Option(Path("gan-grid.png"), help="PNG file to write (a grid, with provenance), or "
+                                                         "FILE.npy: the lab GAN's samples themselves, (n, 28, 28) "
+                                                         "float32 in [0, 1] in class order, with FILE.npy.json."),
     notebook: Optional[Path] = typer.Option(None, help="Also write a notebook (.ipynb) that makes the same grid."),
 ):
-    """Generate a grid of class-conditional images and save it as a PNG with provenance."""
+    """Generate class-conditional images; save a grid (PNG) or the samples (.npy) with provenance.
+    ``--class all`` draws n of every digit, in class order."""
     import dataclasses
 
     import numpy as np
 
     from genlab.errors import check_int
     from genlab.families.gan import pipeline
-    from genlab.provenance import IMAGE_SAVE_SUFFIXES, save_image, writable_path
+    from genlab.provenance import (ARRAY_SUFFIXES, IMAGE_SAVE_SUFFIXES, save_array, save_image,
+                                   writable_path)
 
-    writable_path(out, IMAGE_SAVE_SUFFIXES, param="--out")  # before the work, not after
-    cols = check_int("cols", cols, 1, pipeline.MAX_IMAGES)
-    result = dataclasses.replace(pipeline.generate(request, biggan_path=str(weights) if weights else None), cols=cols)
-    save_image(np.asarray(result.show()), out, result.provenance)
+    suffixes = IMAGE_SAVE_SUFFIXES + (ARRAY_SUFFIXES if request.model == pipeline.LAB else ())
+    suffix = writable_path(out, suffixes, param="--out").suffix.lower()  # before the work, not after
+    cols = None if cols is None else check_int("cols", cols, 1, pipeline.MAX_IMAGES)
+    result = pipeline.generate(request, biggan_path=str(weights) if weights else None)
+    if cols is not None:
+        result = dataclasses.replace(result, cols=cols)
+    if suffix == ".npy":
+        save_array(result.samples, out, result.provenance)
+    else:
+        save_image(np.asarray(result.show()), out, result.provenance)
     if notebook is not None:
         from genlab.notebook import save_notebook
 
         save_notebook(result.request, notebook, provenance=result.provenance)
     r = result.request
-    typer.echo(f"wrote {out}: {r.n} x {result.class_name}, truncation {r.truncation:g}, seed {r.seed}")
+    shown = f"{result.samples.shape}" if suffix == ".npy" else f"{r.n} x {result.class_name or 'every class'}"
+    typer.echo(f"wrote {out}: {shown}, truncation {r.truncation:g}, seed {r.seed}")
 
 
 def evaluate(

@@ -90,9 +90,18 @@ class GanRequest(Request):
     n: int = param(8, low=1, high=MAX_IMAGES, short="-n")
     truncation: float = param(0.4, low=0.0, high=1.0, low_open=True, step=0.05)
     seed: int = param(-1, kind="seed")
+    all_classes: bool = param(False)  # n of every class, in class order (the lab digits); CLI: --class all
 
     def validate(self) -> None:
         check_int("class_id", self.class_id, 0, n_classes(self.model) - 1)
+        if self.all_classes and self.model != LAB:
+            raise InputError("all_classes", "all_classes_lab_only", model=self.model)
+
+    def condition(self):
+        """The class of every image: ``class_id`` n times, or every digit n times in class order."""
+        if self.all_classes:
+            return [c for c in range(n_classes(LAB)) for _ in range(self.n)]
+        return self.class_id
 
 
 @dataclass(frozen=True)
@@ -117,6 +126,7 @@ class GanResult(Result):
     images: np.ndarray          # (n, H, W, 3) uint8, in the order drawn
     class_name: str = ""
     cols: int = 4               # images per row of the grid that ``show`` draws
+    samples: np.ndarray | None = None  # the lab GAN's samples themselves: (n, 28, 28) float32 in [0, 1]
 
     def show(self):
         """The images as one PIL image (what the tab shows and a notebook cell displays)."""
@@ -143,19 +153,23 @@ def generate(request: GanRequest, *, biggan_path: str | None = None) -> GanResul
     from genlab.viz.images import to_uint8
 
     request = request.checked()
+    samples = None
     if request.model == LAB:
-        gan = load_lab_gan()
-        images = to_uint8(gan.sample(request.n, condition=request.class_id, seed=request.seed,
-                                     truncation=request.truncation).numpy())
+        condition = request.condition()
+        n = len(condition) if request.all_classes else request.n
+        samples = load_lab_gan().sample(n, condition=condition, seed=request.seed,
+                                        truncation=request.truncation).numpy()[:, 0].astype(np.float32)
+        images = to_uint8(samples)
     else:
         from genlab.families.gan.pretrained import generate_biggan, load_biggan
 
         images = generate_biggan(load_biggan(biggan_path), request.class_id, request.n, request.truncation,
                                  request.seed)
     name, revision = _model_id(request.model)
-    label = class_names(request.model)[request.class_id]
-    return GanResult(request, request.provenance(model=name, revision=revision, kind="image", class_name=label),
-                     images, label)
+    label = "" if request.all_classes else class_names(request.model)[request.class_id]
+    record = request.provenance(model=name, revision=revision, kind="image", class_name=label)
+    cols = request.n if request.all_classes else 4  # all classes: one row per digit
+    return GanResult(request, record, images, label, cols=cols, samples=samples)
 
 
 def interpolate(request: InterpolationRequest) -> GanResult:
