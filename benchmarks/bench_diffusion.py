@@ -26,8 +26,11 @@ the digits on ``--bound-images`` held-out images.
 
 ``--n-per-class 0`` skips the digits' NFE table, ``--toy-n 0`` the toys'.
 
-Sampled rows are cached (features and accuracy per row, keyed by the model's weights), so an
-interrupted run continues where it stopped. Times are CPU seconds per sample (one thread).
+Sampled rows and the bounds are cached (features and accuracy per row, keyed by the models'
+weights), so an interrupted run continues where it stopped; DDPM at 1,000 steps is drawn in
+cached rounds of 10 samples per digit, so a run stopped early still leaves a class-balanced row
+(``--ddpm-1000-per-class`` = 10 x the rounds done). Times are CPU seconds per sample (one
+thread; a SIGSTOP pause costs nothing but wall time).
 """
 
 from __future__ import annotations
@@ -63,6 +66,27 @@ def _cached(cache: Path | None, key: str, compute):
     return out
 
 
+def _cached_json(cache: Path | None, key: str, compute):
+    """compute() -> a JSON-able result, stored as cache/key.json."""
+    if cache is None:
+        return compute()
+    file = cache / f"{key}.json"
+    if file.is_file():
+        return json.loads(file.read_text())
+    out = compute()
+    cache.mkdir(parents=True, exist_ok=True)
+    file.with_suffix(".tmp").write_text(json.dumps(out))
+    file.with_suffix(".tmp").replace(file)
+    return out
+
+
+def _weights_key() -> str:
+    """Both lab models' weights, for a cache key."""
+    from genlab.assets import asset_path
+
+    return "".join(_digest(asset_path(a) / "model.safetensors")[:8] for a in ("diffusion-mnist", "diffusion-toy2d"))
+
+
 def border_speckle(images) -> float:
     """Fraction of the pixels in the outer 3-pixel frame of 28x28 digits brighter than 0.1: real
     MNIST backgrounds are clean there (speckled backgrounds are what issue 13 saw at low NFE)."""
@@ -72,21 +96,55 @@ def border_speckle(images) -> float:
     return float((x[:, frame] > 0.1).mean())
 
 
+ROUND_PER_CLASS = 10  # an expensive row's round: this many samples of every class
+
+
+def _scored(images, cpu):
+    from genlab.metrics.digits import classify, features
+
+    return {"features": features(images), "predicted": classify(images),
+            "cpu_seconds": np.array(cpu), "example": images[:: max(1, len(images) // 20)],
+            "border_speckle": np.array(border_speckle(images))}
+
+
 def digit_row(model, labels, *, scheduler, nfe, guidance, seed, cache, weights_key):
     from genlab.families.diffusion.evaluate import sample_labels
-    from genlab.metrics.digits import classify, features
 
     def compute():
         start = time.process_time()
         images = sample_labels(model, labels, scheduler=scheduler, nfe=nfe, guidance=guidance,
                                seed=seed)
-        cpu = time.process_time() - start
-        return {"features": features(images), "predicted": classify(images),
-                "cpu_seconds": np.array(cpu), "example": images[:: max(1, len(images) // 20)],
-                "border_speckle": np.array(border_speckle(images))}
+        return _scored(images, time.process_time() - start)
 
     key = f"digits-{weights_key}-{scheduler}-{nfe}-g{guidance:g}-n{len(labels)}-s{seed}"
     return _cached(cache, key, compute)
+
+
+def digit_row_in_rounds(model, n_per_class, *, scheduler, nfe, guidance, seed, cache, weights_key):
+    """An expensive row (DDPM at 1,000 steps: about 4 CPU-seconds a sample) drawn in rounds of
+    ``ROUND_PER_CLASS`` samples of every class, each round cached on its own (seed + 1000 * round):
+    a killed run loses at most one round, and the first r rounds are a class-balanced row of
+    ``r * ROUND_PER_CLASS`` per class, so a run that cannot afford all of them still gives a
+    stratified row (with its wider error bars). Returned in class order, as the other rows."""
+    from genlab.families.diffusion.evaluate import sample_labels
+
+    if n_per_class % ROUND_PER_CLASS:
+        raise SystemExit(f"error: --ddpm-1000-per-class must be a multiple of {ROUND_PER_CLASS}")
+    round_labels = np.repeat(np.arange(10), ROUND_PER_CLASS)
+    parts = []
+    for r in range(n_per_class // ROUND_PER_CLASS):
+        def compute(r=r):
+            start = time.process_time()
+            images = sample_labels(model, round_labels, scheduler=scheduler, nfe=nfe,
+                                   guidance=guidance, seed=seed + 1000 * r)
+            return {"images": images, "cpu_seconds": np.array(time.process_time() - start)}
+
+        key = (f"digits-{weights_key}-{scheduler}-{nfe}-g{guidance:g}-round{r}"
+               f"-{ROUND_PER_CLASS}perclass-s{seed}")
+        parts.append(_cached(cache, key, compute))
+    images = np.concatenate([p["images"] for p in parts])
+    order = np.argsort(np.tile(round_labels, len(parts)), kind="stable")  # class order
+    return _scored(images[order], sum(float(p["cpu_seconds"]) for p in parts))
 
 
 def _summary(name, nfe, quality, labels, predicted=None, cpu=None, kind="diffusion", speckle=None):
@@ -135,8 +193,10 @@ def digits_benchmark(n_per_class, nfes, ddpm_1000_per_class, guidance, seed, cac
     if ddpm_1000_per_class:
         plan.append(("ddpm", 1000, np.repeat(np.arange(10), ddpm_1000_per_class)))
     for name, nfe, row_labels in plan:
-        out = digit_row(model, row_labels, scheduler=name, nfe=nfe, guidance=guidance, seed=seed,
-                        cache=cache, weights_key=weights_key)
+        settings = dict(scheduler=name, nfe=nfe, guidance=guidance, seed=seed, cache=cache,
+                        weights_key=weights_key)
+        out = (digit_row_in_rounds(model, ddpm_1000_per_class, **settings) if nfe == 1000
+               else digit_row(model, row_labels, **settings))
         q = measure.score(out["features"], row_labels)
         qualities[(name, nfe)] = q
         rows.append(_summary(name, nfe, q, row_labels, out["predicted"], out["cpu_seconds"],
@@ -175,7 +235,10 @@ def toy_benchmark(n, nfes, seed, cache, log, *, schedulers=tuple(SCHEDULERS)):
     from genlab.metrics.quality import group_ids
     from genlab.taxonomy import sliced_wasserstein
 
+    from genlab.assets import asset_path
+
     model = load_lab_model("toy2d")
+    weights_key = _digest(asset_path("diffusion-toy2d") / "model.safetensors")
     groups = 10
 
     def distance(samples, fresh):
@@ -198,7 +261,7 @@ def toy_benchmark(n, nfes, seed, cache, log, *, schedulers=tuple(SCHEDULERS)):
                     x = sample_labels(model, [label] * n, scheduler=scheduler, nfe=nfe, guidance=1.0,
                                       seed=seed, batch=n)
                     return {"samples": x, "cpu_seconds": np.array(time.process_time() - start)}
-                out = _cached(cache, f"toy-{name}-{scheduler}-{nfe}-n{n}-s{seed}", compute)
+                out = _cached(cache, f"toy-{weights_key}-{name}-{scheduler}-{nfe}-n{n}-s{seed}", compute)
                 samples, cpu = out["samples"], float(out["cpu_seconds"])
             d, se = distance(samples, fresh)
             per_set.setdefault((scheduler, nfe), []).append((name, d, se, cpu))
@@ -286,9 +349,12 @@ def run(n_per_class=100, nfes=(5, 10, 20, 50), ddpm_1000_per_class=100, guidance
     cache = Path(cache) if cache else None
     digits = digits_benchmark(n_per_class, nfes, ddpm_1000_per_class, guidance, seed, cache, log,
                               schedulers=schedulers, rows_only=rows_only) if n_per_class else None
-    return {"digits": digits,
-            "bounds": bounds_benchmark(bound_images, bound_timesteps, seed, log, seeds=bound_seeds,
-                                       full_images=bound_full_images, toys=toy_bounds),
+    bounds = _cached_json(
+        cache, f"bounds-{_weights_key()}-{bound_images}-{bound_timesteps}-{bound_seeds}-{bound_full_images}"
+               f"-{'toys' if toy_bounds else 'notoys'}-s{seed}",
+        lambda: bounds_benchmark(bound_images, bound_timesteps, seed, log, seeds=bound_seeds,
+                                 full_images=bound_full_images, toys=toy_bounds))
+    return {"digits": digits, "bounds": bounds,
             "toy2d": toy_benchmark(toy_n, nfes, seed, cache, log, schedulers=schedulers) if toy_n else None}
 
 
