@@ -8,7 +8,8 @@ response names that replica in ``genlab_replica`` (its port). Browsers send the 
 every request of the page; gradio_client keeps the cookies of its first response (the config).
 A cookie that names no replica counts as none, and each replica's group lists the others as
 backups, so a user of a replica that died lands on a live one (their state is gone, the app is
-not).
+not). The cookie is set only for a user without a valid one: a request that a backup answered
+once (a stream cut under load) does not move its user away from their state and files.
 
 ``genlab serve --replicas N`` writes the config (``nginx_config``), starts N replicas on the
 ports after ``--port`` and nginx on ``--port``; ``deploy/nginx-genlab.conf`` is that config for
@@ -44,8 +45,12 @@ def nginx_config(replica_ports, listen: str = "127.0.0.1:7860", max_body_mb: int
     pinned = ""
     for p in ports:
         backups = "".join(f"        server 127.0.0.1:{q} backup;\n" for q in ports if q != p)
-        pinned += f"    upstream genlab_{p} {{\n        server 127.0.0.1:{p};\n{backups}        keepalive 16;\n    }}\n"
+        # max_fails=0: one failed request (a stream the replica cut) must not mark the replica
+        # down for everyone pinned to it; a backup answers only the request that failed
+        pinned += (f"    upstream genlab_{p} {{\n        server 127.0.0.1:{p} max_fails=0;\n{backups}"
+                   f"        keepalive 16;\n    }}\n")
     cookie_map = "".join(f"        {p} genlab_{p};\n" for p in ports)
+    pinned_cookie = "".join(f'        {p} "";\n' for p in ports)
     return f"""\
 # genlab: {len(ports)} replicas of `genlab serve` behind nginx, each user pinned to one replica.
 # Written by `genlab serve --replicas {len(ports)}` (genlab/app/replicas.py), which runs
@@ -82,6 +87,11 @@ http {{
         default "";
         "~:(?<port>[0-9]+)$" $port;
     }}
+    # Only a user without a valid pin is pinned: a request that a backup answered once does not
+    # move its user (their state and files stay on their replica).
+    map $cookie_genlab_replica $genlab_pin {{
+        default "genlab_replica=$genlab_replica; Path=/; HttpOnly; SameSite=Lax";
+{pinned_cookie}    }}
     map $http_upgrade $connection_upgrade {{
         default upgrade;
         "" "";
@@ -102,7 +112,7 @@ http {{
             proxy_request_buffering off;
             proxy_read_timeout 1h;
             proxy_send_timeout 1h;
-            add_header Set-Cookie "genlab_replica=$genlab_replica; Path=/; HttpOnly; SameSite=Lax" always;
+            add_header Set-Cookie $genlab_pin always;
             add_header X-Genlab-Replica $genlab_replica always;
         }}
     }}

@@ -153,6 +153,20 @@ def test_gradio_client_users_stay_on_their_replica_and_their_states_never_mix(cl
         time.sleep(1)
 
 
+def test_a_pinned_user_is_never_re_pinned(class_of_two):
+    """nginx sets the cookie for a new user only: a pinned user's responses carry none, so one
+    request a backup answered cannot move the user to a replica without their state."""
+    url, ports = class_of_two
+    new = httpx.get(f"{url}/healthz")
+    assert int(new.cookies["genlab_replica"]) in ports
+    for port in ports:
+        pinned = httpx.get(f"{url}/healthz", cookies={"genlab_replica": str(port)})
+        assert pinned.headers["x-genlab-replica"] == str(port)
+        assert not [c for c in pinned.headers.get_list("set-cookie") if c.startswith("genlab_replica=")]
+    stale = httpx.get(f"{url}/healthz", cookies={"genlab_replica": "1"})  # names no replica: pinned anew
+    assert int(stale.cookies["genlab_replica"]) in ports
+
+
 @pytest.mark.browser
 def test_browsers_stay_on_their_replica_for_every_request(class_of_two):
     from playwright.sync_api import sync_playwright
