@@ -219,6 +219,12 @@ def digits_benchmark(n_per_class, nfes, ddpm_1000_per_class, guidance, seed, cac
         "best_minus_floor": None if best is None else compare(best, "floor"),
         "deis20_minus_gan_untruncated": compare(("deis", 20), ("gan", None)),
         "deis10_minus_gan_untruncated": compare(("deis", 10), ("gan", None)),
+        # the other solvers against DEIS at the same NFE, and more steps against fewer (paired)
+        "dpm++10_minus_deis10": compare(("dpm++", 10), ("deis", 10)),
+        "euler10_minus_deis10": compare(("euler", 10), ("deis", 10)),
+        "euler20_minus_deis20": compare(("euler", 20), ("deis", 20)),
+        "deis50_minus_deis20": compare(("deis", 50), ("deis", 20)),
+        "ddim50_minus_ddim10": compare(("ddim", 50), ("ddim", 10)),
     }
     return {"model": "genlab/diffusion-mnist", "weights_sha256_16": weights_key,
             "guidance": guidance, "n_per_class": n_per_class, "seed": seed, "rows": rows,
