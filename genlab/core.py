@@ -186,12 +186,26 @@ def _parameters_at_most(limit: int):
         handle.remove()
 
 
+def _build_probe(cls, config: dict, max_parameters: int):
+    """``cls`` built from ``config`` on the meta device, or on the CPU for a model whose
+    construction reads a tensor's value (zuko's flows call ``.item()``, which a meta tensor cannot
+    answer); the caller has bounded the config's sizes, and the parameter count is bounded here."""
+    import torch
+
+    try:
+        with torch.device("meta"), _parameters_at_most(max_parameters):
+            return cls(**init_kwargs(cls, config))
+    except RuntimeError as err:
+        if "meta tensor" not in str(err):
+            raise
+    with _parameters_at_most(max_parameters):
+        return cls(**init_kwargs(cls, config))
+
+
 def check_weights_fit(cls, config: dict, shapes: dict, folder: Path, *, param: str = "model") -> None:
     """Build ``cls`` from ``config`` on the meta device (no memory) and check that the weights
     file holds exactly its tensors: so a config with wrong types or huge sizes is refused before
     anything is allocated, and no layer is left silently random."""
-    import torch
-
     folder = str(folder)
     for value in _leaves(config):  # sizes no genlab model has; building them would take minutes
         if isinstance(value, list) and len(value) > MAX_CONFIG_LIST:
@@ -199,8 +213,7 @@ def check_weights_fit(cls, config: dict, shapes: dict, folder: Path, *, param: s
         if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_CONFIG_INT:
             raise InputError(param, "config_number_too_large", folder=folder, value=value, limit=MAX_CONFIG_INT)
     try:
-        with torch.device("meta"), _parameters_at_most(2 * len(shapes) + 16):  # a tied weight: twice
-            probe = cls(**init_kwargs(cls, config))
+        probe = _build_probe(cls, config, 2 * len(shapes) + 16)  # a tied weight: twice
     except _TooManyParameters:
         raise InputError(param, "config_too_many_tensors", folder=folder, tensors=len(shapes)) from None
     except Exception as err:  # noqa: BLE001 - any failure to build from the config is the config's
