@@ -8,7 +8,9 @@ kernel) of its 128-d features, each with a delete-a-group jackknife standard err
 accuracy. Reference rows from the same measure in the same run: real training digits (the floor:
 what a perfect generator would score at this n) and the lab GAN (genlab/assets/gan-mnist),
 untruncated and at truncation 1.0. Comparisons ("does DEIS at 10 match DDPM at 1,000 and beat
-DDIM at 10?") use the paired jackknife of the difference (``quality.difference``).
+DDIM at 10?") use the paired jackknife of the difference (``quality.difference``); the table ends
+with those two answered in words (``in_words``: a side is better only when the difference's 95 %
+interval excludes 0).
 
 2-D toys (the shipped ``genlab/assets/diffusion-toy2d``, guidance 1): ``--toy-n`` samples of each
 of the five sets per row, sliced Wasserstein distance to as many fresh points (jackknife SE),
@@ -206,7 +208,8 @@ def digits_benchmark(n_per_class, nfes, ddpm_1000_per_class, guidance, seed, cac
     def compare(a, b):
         if a not in qualities or b not in qualities:
             return None
-        return {"a": str(a), "b": str(b), **difference(qualities[a], qualities[b])}
+        return {"a": str(a), "b": str(b), "n_a": qualities[a].n_generated,
+                "n_b": qualities[b].n_generated, **difference(qualities[a], qualities[b])}
 
     best = min((k for k in qualities if isinstance(k, tuple) and k[0] in SCHEDULERS and k[1] <= 20
                 and qualities[k].n_generated == len(labels)),
@@ -424,7 +427,43 @@ def _digits_table(d) -> list[str]:
                          f"KID {_pm(v['kid'], v['kid_se'], 1, 2)}")
         elif v:
             lines.append(f"- {name}: {v}")
-    return lines
+    return lines + _verdict_lines(d["verdicts"])
+
+
+# The issue's questions, answered in words from their paired differences (a - b; lower is better).
+QUESTIONS = {"deis10_minus_ddpm1000": ("Does DEIS at 10 steps match DDPM at 1,000?", "DEIS-10", "DDPM-1000"),
+             "deis10_minus_ddim10": ("Does DEIS at 10 steps beat DDIM at 10?", "DEIS-10", "DDIM-10")}
+
+
+def in_words(v, a, b) -> str:
+    """A paired difference a - b of both distances (lower is better) in plain words: a side is
+    called better only when the 95 % interval of the difference excludes 0; otherwise the interval
+    says how large a difference this size of sample cannot rule out. Frechet is biased upward at
+    small n, so it is compared only between rows of the same size."""
+    parts = []
+    for metric, name, digits in (("kid", "KID", 2), ("frechet", "Frechet", 1)):
+        if metric == "frechet" and v.get("n_a") != v.get("n_b"):
+            parts.append(f"Frechet not compared ({v.get('n_a')} against {v.get('n_b')} samples; it is "
+                         "biased upward at small n)")
+            continue
+        d, se = v[metric], v[f"{metric}_se"]
+        lo, hi = d - 1.96 * se, d + 1.96 * se
+        word = (f"{a} is better" if hi < 0 else f"{a} is worse" if lo > 0 else
+                "not separated at this size (no difference shown; one anywhere in the interval is not "
+                "ruled out)")
+        parts.append(f"{name} {_pm(d, se, 1, digits)} ({d / se:+.1f} SE; 95 % interval "
+                     f"{lo:.{digits}f} to {hi:.{digits}f}): {word}")
+    return "; ".join(parts)
+
+
+def _verdict_lines(verdicts) -> list[str]:
+    lines = []
+    for key, (question, a, b) in QUESTIONS.items():
+        v = verdicts.get(key)
+        if v:
+            lines.append(f"- **{question}** {a} - {b} ({v['n_a']} and {v['n_b']} samples): "
+                         f"{in_words(v, a, b)}.")
+    return ["", "Verdicts (paired, a - b; lower is better):", "", *lines] if lines else []
 
 
 def _toy_table(t) -> list[str]:
