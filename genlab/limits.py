@@ -139,6 +139,9 @@ class QueueLimits:
                                         "(a network drop that reconnects sooner keeps its state)")
     file_seconds: float = _limit(3600, "uploads and outputs on disk older than this are deleted")
     sweep_seconds: float = _limit(30, "how often expired sessions and files are swept")
+    keep_alive_seconds: float = _limit(5, "an idle HTTP connection is closed after this long "
+                                          "(uvicorn's default); replicas behind nginx keep theirs "
+                                          "longer than nginx does, so that nginx closes first")
 
 
 QUEUE = QueueLimits()

@@ -132,6 +132,7 @@ def create_app(default_lang: str = "en", sections=SECTIONS, queue: QueueLimits =
     app.add_middleware(SessionFilesMiddleware, files=session_files)
     app.add_middleware(serving.RefuseInUserLanguage, langs=LANGS)
     app.add_middleware(serving.PageLanguage, langs=LANGS)
+    app.add_middleware(serving.EndStreamsOfUnknownSessions)
     return app
 
 
@@ -204,6 +205,7 @@ def serve(host: str = "127.0.0.1", port: int = 7860, lang: str = "en",
             print(warning, file=sys.stderr, flush=True)
         print(f"genlab: serving on http://{host}:{port}/{lang}/  (Ctrl+C stops)", flush=True)
         # open event streams (every page keeps one) would hold a graceful shutdown forever
-        uvicorn.run(app, host=host, port=port, log_level="warning", timeout_graceful_shutdown=10)
+        uvicorn.run(app, host=host, port=port, log_level="warning", timeout_graceful_shutdown=10,
+                    timeout_keep_alive=queue.keep_alive_seconds)
     finally:
         serving.remove_scratch(scratch)

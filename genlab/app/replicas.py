@@ -10,6 +10,8 @@ A cookie that names no replica counts as none, and each replica's group lists th
 backups, so a user of a replica that died lands on a live one (their state is gone, the app is
 not). The cookie is set only for a user without a valid one: a request that a backup answered
 once (a stream cut under load) does not move its user away from their state and files.
+nginx keeps idle connections to the replicas and is the one that closes them: the replicas keep
+theirs longer (``replica_keep_alive_s``), or a replica would close one just as nginx reuses it.
 
 ``genlab serve --replicas N`` writes the config (``nginx_config``), starts N replicas on the
 ports after ``--port`` and nginx on ``--port``; ``deploy/nginx-genlab.conf`` is that config for
@@ -34,13 +36,32 @@ MAX_BODY_MB = 64
 """nginx refuses bodies above this (its default, 1 MB, would refuse an ordinary audio upload);
 above the app's own largest upload limit, which the replica enforces with its message."""
 
+UPSTREAM_IDLE_S = 60
+"""nginx closes an idle connection to a replica after this long (its upstream
+``keepalive_timeout``, written out)."""
 
-def nginx_config(replica_ports, listen: str = "127.0.0.1:7860", max_body_mb: int = MAX_BODY_MB) -> str:
-    """nginx.conf for replicas on 127.0.0.1 at ``replica_ports``, listening on ``listen``.
+KEEP_ALIVE_MARGIN_S = 15
+
+
+def replica_keep_alive_s(upstream_idle_s: float = UPSTREAM_IDLE_S) -> float:
+    """How long a replica keeps an idle connection open: longer than nginx does, so that nginx
+    always closes an idle connection first. With uvicorn's default (5 s) against nginx's 60 s,
+    a replica closes a connection just as nginx sends a request on it now and then: nginx
+    answers a POST (Gradio's ``queue/join``) with 502 and retries a GET on a backup replica,
+    which has none of the user's state (benchmarks/bench_keepalive.py reproduces it)."""
+    return upstream_idle_s + KEEP_ALIVE_MARGIN_S
+
+
+def nginx_config(replica_ports, listen: str = "127.0.0.1:7860", max_body_mb: int = MAX_BODY_MB,
+                 upstream_idle_s: float = UPSTREAM_IDLE_S) -> str:
+    """nginx.conf for replicas on 127.0.0.1 at ``replica_ports``, listening on ``listen``; idle
+    connections to the replicas are closed after ``upstream_idle_s``.
 
     Paths are relative to nginx's prefix (``nginx -p RUN_DIR``), so one file serves any folder.
     """
     ports = [int(p) for p in replica_ports]
+    idle = (f"{upstream_idle_s:g}s" if float(upstream_idle_s).is_integer()
+            else f"{round(upstream_idle_s * 1000)}ms")  # nginx's times are whole units
     servers = "".join(f"        server 127.0.0.1:{p};\n" for p in ports)
     pinned = ""
     for p in ports:
@@ -48,7 +69,7 @@ def nginx_config(replica_ports, listen: str = "127.0.0.1:7860", max_body_mb: int
         # max_fails=0: one failed request (a stream the replica cut) must not mark the replica
         # down for everyone pinned to it; a backup answers only the request that failed
         pinned += (f"    upstream genlab_{p} {{\n        server 127.0.0.1:{p} max_fails=0;\n{backups}"
-                   f"        keepalive 16;\n    }}\n")
+                   f"        keepalive 16;\n        keepalive_timeout {idle};\n    }}\n")
     cookie_map = "".join(f"        {p} genlab_{p};\n" for p in ports)
     pinned_cookie = "".join(f'        {p} "";\n' for p in ports)
     return f"""\
@@ -71,10 +92,13 @@ http {{
     scgi_temp_path scgi;
     client_max_body_size {max_body_mb}m;
 
-    # A new user (no cookie) goes to the replica with the fewest open connections.
+    # A new user (no cookie) goes to the replica with the fewest open connections. nginx closes
+    # an idle connection to a replica after {upstream_idle_s:g} s, the replicas only after {replica_keep_alive_s(upstream_idle_s):g} s:
+    # a replica closing one as nginx reuses it would be a 502 (or a retry on another replica).
     upstream genlab_new {{
         least_conn;
 {servers}        keepalive 16;
+        keepalive_timeout {idle};
     }}
     # A pinned user goes to their replica; the others stand by in case it died.
 {pinned}
@@ -158,6 +182,13 @@ def _stop(procs) -> None:
             proc.wait()
 
 
+def replica_command(port: int, lang: str, serve_args=()) -> list[str]:
+    """The ``genlab serve`` command of one replica on 127.0.0.1:``port``. Its keep-alive limit comes after
+    the user's ``serve_args``, so it wins: behind nginx it must outlast nginx's."""
+    return [sys.executable, "-m", "genlab.cli", "serve", "--host", "127.0.0.1", "--port", str(port),
+            "--lang", lang, *serve_args, "--limit", f"keep_alive_seconds={replica_keep_alive_s():g}"]
+
+
 @contextlib.contextmanager
 def running_class(replicas: int, host: str = "127.0.0.1", port: int = 7860, lang: str = "en",
                   serve_args=(), log_dir: Path | None = None, timeout: float = 300.0):
@@ -176,10 +207,8 @@ def running_class(replicas: int, host: str = "127.0.0.1", port: int = 7860, lang
         for p in ports:
             log = open(Path(log_dir) / f"replica-{p}.log", "w") if log_dir is not None else None
             logs += [log] if log else []
-            procs.append(subprocess.Popen(
-                [sys.executable, "-m", "genlab.cli", "serve", "--host", "127.0.0.1", "--port", str(p),
-                 "--lang", lang, *serve_args],
-                stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"}))
+            procs.append(subprocess.Popen(replica_command(p, lang, serve_args), stdout=log,
+                                          stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"}))
         for p in ports:
             wait_until_healthy(f"http://127.0.0.1:{p}/healthz", procs, timeout)
         procs.append(subprocess.Popen([nginx, "-p", f"{run}/", "-e", str(run / "error.log"),

@@ -193,6 +193,47 @@ class PageLanguage:
         await self.app(scope, receive, send_pinned)
 
 
+class EndStreamsOfUnknownSessions:
+    """ASGI middleware: a queue stream (``/queue/data``) for a session this server does not hold
+    ends cleanly, with one log line.
+
+    Gradio's stream sends the page its "session not found" message and then raises a 404, after
+    its 200 has started: uvicorn cuts the connection in the middle of the body (nginx then logs
+    "upstream prematurely closed connection") and logs two tracebacks ("response already
+    started"). Behind nginx this is a page whose request reached a replica that does not hold
+    its session, which ``genlab.app.replicas`` is built to prevent; the page has been told either
+    way, so here the response ends as a complete one and the log says what happened.
+    """
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http" or not scope["path"].endswith("/queue/data"):
+            return await self.app(scope, receive, send)
+        state = {"started": False, "ended": False}
+
+        async def watch(message):
+            if message["type"] == "http.response.start":
+                state["started"] = True
+            elif message["type"] == "http.response.body" and not message.get("more_body"):
+                state["ended"] = True
+            await send(message)
+
+        try:
+            await self.app(scope, receive, watch)
+        except RuntimeError as err:
+            if not (state["started"] and getattr(err.__cause__, "status_code", None) == 404):
+                raise
+            from urllib.parse import parse_qs
+
+            session = parse_qs(scope.get("query_string", b"").decode()).get("session_hash", ["?"])[0]
+            log.warning("queue stream of session %s ended: this server does not hold that session "
+                        "(a request of its page reached another replica, or it expired)", session[:16])
+            if not state["ended"]:
+                await send({"type": "http.response.body", "body": b"", "more_body": False})
+
+
 def pin_page_language(html: bytes, lang: str) -> bytes:
     """``html`` with a first script that sets the browser's reported language to ``lang``."""
     script = ("<script>(() => {const lang = %s; for (const [key, value] of "

@@ -1,16 +1,18 @@
-"""benchmarks/bench_load.py as a module, for the tests that drive a server the way it does."""
+"""benchmarks/bench_NAME.py as a module (bench_load by default), for the tests that drive a
+server the way a benchmark does."""
 
 import importlib.util
 import sys
 from pathlib import Path
 
-BENCH = Path(__file__).resolve().parents[2] / "benchmarks" / "bench_load.py"
+BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
 
 
-def load():
-    if "bench_load" not in sys.modules:
-        spec = importlib.util.spec_from_file_location("bench_load", BENCH)
+def load(name: str = "load"):
+    module_name = f"bench_{name}"
+    if module_name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(module_name, BENCHMARKS / f"{module_name}.py")
         module = importlib.util.module_from_spec(spec)
-        sys.modules["bench_load"] = module  # its dataclasses look their module up
+        sys.modules[module_name] = module  # its dataclasses look their module up
         spec.loader.exec_module(module)
-    return sys.modules["bench_load"]
+    return sys.modules[module_name]

@@ -69,6 +69,30 @@ def test_serve_on_all_addresses_prints_the_warning(fake_server, monkeypatch):
     assert downloads.allowed()
 
 
+def test_serve_sets_uvicorns_keep_alive_from_the_limits(fake_server):
+    assert runner.invoke(cli, ["serve"]).exit_code == 0
+    assert fake_server["run"]["timeout_keep_alive"] == 5  # uvicorn's own default
+    assert runner.invoke(cli, ["serve", "--limit", "keep_alive_seconds=75"]).exit_code == 0
+    assert fake_server["run"]["timeout_keep_alive"] == 75
+
+
+def test_a_queue_stream_of_an_unknown_session_ends_cleanly_in_one_log_line(genlab_server, capfd, caplog):
+    """Gradio's stream tells the page "session not found", then raises after its response has
+    started: the connection used to be cut mid-body (nginx: "upstream prematurely closed") with
+    two tracebacks in the log. The page is told, the response is complete, the log is one line."""
+    import logging
+
+    base, _ = genlab_server
+    with caplog.at_level(logging.WARNING):
+        response = httpx.get(f"{base}/en/gradio_api/queue/data", params={"session_hash": "nobody"}, timeout=60)
+    assert response.status_code == 200  # read to its end: no RemoteProtocolError
+    assert '"session_not_found":true' in response.text
+    assert "Traceback" not in capfd.readouterr().err
+    lines = [r for r in caplog.records if r.name == "genlab.app" and "nobody" in r.getMessage()]
+    assert len(lines) == 1 and lines[0].exc_info is None and "\n" not in lines[0].getMessage()
+    assert not [r for r in caplog.records if r.exc_info]
+
+
 def test_serve_takes_several_auth_options(fake_server):
     result = runner.invoke(cli, ["serve", "--auth", "a:1", "--auth", "b:2"])
     assert result.exit_code == 0, result.output
