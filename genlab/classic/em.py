@@ -221,8 +221,8 @@ class _FeatureEngine:
         eta = natural_parameters(params, param="covariances (try a larger reg_covar)")
         self.eta_t = np.ascontiguousarray(eta.T, dtype=self.phi.dtype)   # (K, p)
 
-    def load(self, xc: np.ndarray, index: int | None = None) -> None:
-        if index in self.cache:
+    def load(self, xc: np.ndarray | None, index: int | None = None) -> None:
+        if index in self.cache:  # xc is None then: the chunk's rows are not needed
             self.phi = self.cache[index]
             return
         b, d = xc.shape
@@ -253,6 +253,7 @@ class _DirectEngine:
     def __init__(self, d: int, chunk: int, dtype, cache_bytes: int = 0):
         self.d, self.dtype = d, dtype
         self.iu, self.ju = np.triu_indices(d)
+        self.cache = {}  # nothing is kept: every sweep reads the rows
 
     def prepare(self, params: MixtureParams) -> None:
         d = self.d
@@ -335,9 +336,13 @@ class _Data:
             raise InputError(self.param, "data_overflow", largest=acc[2], dtype=str(self.dtype), limit=largest)
         self.center = (acc[3:] / max(self.n, 1)).astype(self.dtype)
 
-    def chunks(self):
-        """This shard's rows minus the global mean, chunk by chunk (one reused buffer)."""
-        for block in self.rows.blocks(self.chunk):
+    def chunks(self, kept=()):
+        """This shard's rows minus the global mean, chunk by chunk (one reused buffer); None for
+        the chunks whose indices are in ``kept`` (an engine keeps what it needs of them)."""
+        for index, block in enumerate(self.rows.blocks(self.chunk)):
+            if index in kept:
+                yield None
+                continue
             out = self._buffer[: len(block)]
             np.subtract(block, self.center, out=out, casting="unsafe")
             yield out
@@ -360,7 +365,7 @@ class _Data:
         acc = np.zeros(k_total * _n_features(self.dim) + 1)   # the stats, then the log-likelihood
         stats = acc[:-1].reshape(k_total, -1)
         total_ll = 0.0
-        for index, xc in enumerate(self.chunks()):
+        for index, xc in enumerate(self.chunks(kept=engine.cache)):
             engine.load(xc, index)
             log_joint = engine.log_joint()                     # (K, b)
             top = log_joint.max(axis=0)
