@@ -62,6 +62,7 @@ def nginx_config(replica_ports, listen: str = "127.0.0.1:7860", max_body_mb: int
     ports = [int(p) for p in replica_ports]
     idle = (f"{upstream_idle_s:g}s" if float(upstream_idle_s).is_integer()
             else f"{round(upstream_idle_s * 1000)}ms")  # nginx's times are whole units
+    replica_idle = replica_keep_alive_s(upstream_idle_s)
     servers = "".join(f"        server 127.0.0.1:{p};\n" for p in ports)
     pinned = ""
     for p in ports:
@@ -93,7 +94,7 @@ http {{
     client_max_body_size {max_body_mb}m;
 
     # A new user (no cookie) goes to the replica with the fewest open connections. nginx closes
-    # an idle connection to a replica after {upstream_idle_s:g} s, the replicas only after {replica_keep_alive_s(upstream_idle_s):g} s:
+    # an idle connection to a replica after {upstream_idle_s:g} s, the replicas only after {replica_idle:g} s:
     # a replica closing one as nginx reuses it would be a 502 (or a retry on another replica).
     upstream genlab_new {{
         least_conn;
@@ -183,8 +184,8 @@ def _stop(procs) -> None:
 
 
 def replica_command(port: int, lang: str, serve_args=()) -> list[str]:
-    """The ``genlab serve`` command of one replica on 127.0.0.1:``port``. Its keep-alive limit comes after
-    the user's ``serve_args``, so it wins: behind nginx it must outlast nginx's."""
+    """The ``genlab serve`` command of one replica on 127.0.0.1:``port``. Its keep-alive limit
+    comes after the user's ``serve_args``, so it wins: behind nginx it must outlast nginx's."""
     return [sys.executable, "-m", "genlab.cli", "serve", "--host", "127.0.0.1", "--port", str(port),
             "--lang", lang, *serve_args, "--limit", f"keep_alive_seconds={replica_keep_alive_s():g}"]
 
