@@ -153,6 +153,15 @@ def test_quality_vs_nfe_figure_draws_every_scheduler_and_the_references_in_the_p
     assert digits_axes.get_xlabel() == "NFE (вызовов сети на сэмпл)"
 
 
+def test_quality_vs_nfe_figure_titles_the_digits_panel_by_its_rows_sizes():
+    from genlab.families.diffusion.figures import quality_vs_nfe_figure
+
+    measured = _fake_benchmark()
+    assert quality_vs_nfe_figure(measured).axes[0].get_title() == "digits: 1000 samples per point"
+    measured["digits"]["rows"][-1]["n_generated"] = 700  # an expensive row stopped early
+    assert quality_vs_nfe_figure(measured).axes[0].get_title() == "digits: 700–1000 samples per point"
+
+
 def test_the_tab_shows_the_measured_curve_from_the_shipped_file(monkeypatch):
     import gradio as gr
 

@@ -85,8 +85,10 @@ def quality_vs_nfe_figure(result: dict, *, labels: dict | None = None, title: st
             ax.set_yscale("log")  # a diverging scheduler must not flatten the others
         ax.set_xlabel(text["axis"])
         ax.set_ylabel(text["digits" if key == "digits" else "toys"])
-        # the rows' size (an expensive row, DDPM-1000, may have fewer: its error bar says so)
-        ax.set_title(text["digits_title"].format(n=max(r.get("n_generated", 0) for r in rows)) if key == "digits"
+        # the rows' sizes (an expensive row, DDPM-1000, may have fewer: then the title gives the range)
+        sizes = sorted({r.get("n_generated", 0) for r in rows})
+        n = str(sizes[-1]) if len(sizes) == 1 else f"{sizes[0]}–{sizes[-1]}"
+        ax.set_title(text["digits_title"].format(n=n) if key == "digits"
                      else text["toys_title"].format(n=block["n"]))
         ax.grid(alpha=0.3, which="both")
         ax.legend(fontsize=7)
