@@ -170,7 +170,7 @@ $p(x) = \sum_y p(x \mid y)\,p(y)$, оценённые ядерной оценк�
     code("""
 from genlab.prob.pipeline import ConditionalKdeRequest, estimate_conditionals
 
-estimate_conditionals(ConditionalKdeRequest(n_per_class=400, seed=42, lang=LANG)).show()
+estimate_conditionals(ConditionalKdeRequest(n_per_class=400, seed=42, lang=LANG)).figure()   # .show(): in plotly
 """),
 
     md(r"""
@@ -216,7 +216,7 @@ from genlab.prob.pipeline import MomentsRequest, draw_moments
 
 moments = draw_moments(MomentsRequest(mu=0.0, sigma1=1.0, sigma2=2.0, n_per_normal=2000, seed=0, lang=LANG))
 print(moments.estimates())
-moments.show()
+moments.figure()   # moments.show(): the same figure in plotly, as the web page draws it
 """),
     md(r"""
 The whole section as one interactive widget (edit the components, turn the surface, change the bandwidth):

@@ -78,6 +78,29 @@ def _is_generator(fn) -> bool:
     return inspect.isgeneratorfunction(fn)
 
 
+def plot_data(spec: dict | None):
+    """A plotly figure dict for gr.Plot, serialised straight from the dict: building and
+    validating a plotly Figure would cost more than everything else on a slider move."""
+    from gradio.components.plot import PlotData
+    from plotly.io.json import to_json_plotly
+
+    return None if spec is None else PlotData(type="plotly", plot=to_json_plotly(spec))
+
+
+def drawn_by_browser(fn: Callable) -> Callable:
+    """``fn`` with each plotly figure dict it returns (``genlab.sections.drawn``) made ready for
+    gr.Plot (``plot_data``); other outputs pass unchanged."""
+
+    def convert(value):
+        return plot_data(value) if isinstance(value, dict) and "data" in value and "layout" in value else value
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        out = fn(*args, **kwargs)
+        return tuple(map(convert, out)) if isinstance(out, tuple) else convert(out)
+    return wrapper
+
+
 def render_not_built(strings: dict, lang: str) -> None:
     import gradio as gr
 

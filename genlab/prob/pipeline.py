@@ -47,6 +47,13 @@ def figure_text(section: str, lang: str, keys) -> dict:
     return {key: tr(key) for key in keys}
 
 
+def _plotly(spec: dict):
+    """A plotly Figure of a figure dict, unvalidated (the dict was built to plotly's schema)."""
+    import plotly.graph_objects as go
+
+    return go.Figure(spec, _validate=False)
+
+
 def mixture_from_rows(rows, param_name: str = "components") -> MixtureParams:
     """Rows (weight, mean x, mean y, var x, cov xy, var y) -> MixtureParams, the weights normalised."""
     from genlab.prob.gaussian import cholesky
@@ -158,7 +165,17 @@ class ConditionalKdeResult(Result):
     kdes: dict                 # grid, class1, class2, marginal (genlab.prob.conditional_kdes)
     truth: dict | None         # the true densities on the same grid, or None
 
+    def spec(self) -> dict:
+        """The curves as a plain plotly figure dict (the web page's: a slider move costs milliseconds)."""
+        from genlab.viz.prob import kde_curves_spec
+
+        return kde_curves_spec(self.kdes, truth=self.truth, text=figure_text(SECTION, self.request.lang, KDE_TEXT))
+
     def show(self):
+        """The curves as a plotly figure; ``figure()``: the lecture's matplotlib one."""
+        return _plotly(self.spec())
+
+    def figure(self):
         from genlab.viz.prob import kde_curves
 
         return kde_curves(self.kdes, truth=self.truth, text=figure_text(SECTION, self.request.lang, KDE_TEXT))
@@ -210,7 +227,19 @@ class MomentsResult(Result):
         (a, b) = self.samples
         return {"mean1": float(mean(a)), "std1": float(std(a)), "mean2": float(mean(b)), "std2": float(std(b))}
 
+    def spec(self) -> dict:
+        """The figure as a plain plotly dict (the web page's)."""
+        from genlab.viz.prob import mean_sigma_spec
+
+        r = self.request
+        return mean_sigma_spec(r.mu, r.sigma1, r.sigma2, samples=self.samples,
+                               text=figure_text(SECTION, r.lang, MOMENTS_TEXT))
+
     def show(self):
+        """The figure in plotly; ``figure()``: the lecture's matplotlib one."""
+        return _plotly(self.spec())
+
+    def figure(self):
         from genlab.viz.prob import mean_sigma
 
         r = self.request

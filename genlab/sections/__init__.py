@@ -33,3 +33,15 @@ def save_result_notebook(result, stem: str, lang: str = "en") -> str:
     from genlab.notebook import save_notebook
 
     return str(save_notebook(result.request, output_path(f"{stem}.ipynb"), provenance=result.provenance, lang=lang))
+
+
+FIGURES = ("plotly", "matplotlib")
+
+
+def drawn(result, figure: str = "plotly"):
+    """What a view draws of ``result``: ``"plotly"``, the plain plotly figure dict the browser
+    draws (the web page's: milliseconds per slider move); ``"matplotlib"``, the lecture's figure
+    (the widgets' PNGs)."""
+    if figure not in FIGURES:
+        raise ValueError(f"figure must be one of {FIGURES}, not {figure!r}")
+    return result.spec() if figure == "plotly" else result.figure()

@@ -14,7 +14,7 @@ import numpy as np
 from genlab.i18n import Translator
 from genlab.prob import pipeline
 from genlab.prob.pipeline import ConditionalKdeRequest, MixtureRequest, MomentsRequest
-from genlab.sections import save_result_notebook
+from genlab.sections import drawn, save_result_notebook
 
 SECTION = "probability"
 MOMENT_ROWS = (("mean_x", ("mean", 0)), ("mean_y", ("mean", 1)), ("var_x", ("cov", 0, 0)),
@@ -49,16 +49,18 @@ def draw_mixture(components=pipeline.LECTURE_ROWS, n_samples=200, grid_points=90
     return shown, table, save_result_notebook(result, f"mixture-seed{result.request.seed}", lang)
 
 
-def estimate_conditionals(n_per_class=1200, bandwidth_rule="silverman", show_truth=True, seed=42, lang: str = "en"):
-    """(KDE figure, notebook path)."""
+def estimate_conditionals(n_per_class=1200, bandwidth_rule="silverman", show_truth=True, seed=42, lang: str = "en",
+                          *, figure: str = "plotly"):
+    """(KDE figure, notebook path); ``figure`` as ``genlab.sections.drawn``."""
     result = pipeline.estimate_conditionals(ConditionalKdeRequest(n_per_class, bandwidth_rule, show_truth, seed, lang))
-    return result.show(), save_result_notebook(result, "kde", lang)
+    return drawn(result, figure), save_result_notebook(result, "kde", lang)
 
 
-def draw_moments(mu=0.0, sigma1=1.0, sigma2=2.0, n_per_normal=0, seed=0, lang: str = "en"):
-    """(figure of the two normals, markdown of the empirical estimates, notebook path)."""
+def draw_moments(mu=0.0, sigma1=1.0, sigma2=2.0, n_per_normal=0, seed=0, lang: str = "en", *, figure: str = "plotly"):
+    """(figure of the two normals, markdown of the empirical estimates, notebook path); ``figure``
+    as ``genlab.sections.drawn``."""
     result = pipeline.draw_moments(MomentsRequest(mu, sigma1, sigma2, n_per_normal, seed, lang))
     estimates = result.estimates()
     text = "" if estimates is None else Translator(SECTION, lang)(
         "mom_estimates", m1=estimates["mean1"], s1=estimates["std1"], m2=estimates["mean2"], s2=estimates["std2"])
-    return result.show(), text, save_result_notebook(result, "moments", lang)
+    return drawn(result, figure), text, save_result_notebook(result, "moments", lang)

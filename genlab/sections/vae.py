@@ -16,7 +16,7 @@ from genlab import downloads
 from genlab.families.vae import pipeline
 from genlab.families.vae.pipeline import DigitWalkRequest, InterpolationRequest, PriorRequest, ReconstructionRequest
 from genlab.i18n import Translator
-from genlab.sections import output_path, save_result_notebook
+from genlab.sections import drawn, output_path, save_result_notebook
 
 SECTION = "vae"
 # what "Encode → Latent → Reconstruct" and "Sample z ~ N(0, I) → Decode" both return, in order
@@ -80,10 +80,11 @@ def interpolate(clip_a=None, clip_b=None, model=pipeline.LAB, seconds=2.0, steps
     return str(path), result.show(), save_result_notebook(result, "vae-interpolation", lang)
 
 
-def walk_digits(z1=0.0, z2=0.0, lang: str = "en"):
-    """(figure, notebook path): the digit VAE's decoded digit at (z1, z2) beside its latent map."""
+def walk_digits(z1=0.0, z2=0.0, lang: str = "en", *, figure: str = "plotly"):
+    """(figure, notebook path): the digit VAE's decoded digit at (z1, z2) beside its latent map;
+    ``figure`` as ``genlab.sections.drawn``."""
     result = pipeline.walk_digits(DigitWalkRequest(z1=z1, z2=z2, lang=lang))
-    return result.show(), save_result_notebook(result, "vae-digit-walk", lang)
+    return drawn(result, figure), save_result_notebook(result, "vae-digit-walk", lang)
 
 
 def uploaded_clip(raw: bytes | None, name: str = "upload") -> str | None:

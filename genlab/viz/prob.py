@@ -173,3 +173,86 @@ def mixture_samples(samples, density, *, text: dict):
     ax.set_ylabel("y")
     fig.tight_layout()
     return fig
+
+
+# ---- the same figures as plain plotly dicts, drawn by the browser ---------------------------------
+# A slider move on the web page sends one of these: building them costs milliseconds, where a
+# matplotlib figure rendered to PNG costs a few hundred (benchmarks/RESULTS.md, "Serving a class").
+
+def _layout(title: str, y_title: str, **extra) -> dict:
+    axis = {"showgrid": True, "gridcolor": "#e5e5e5", "zeroline": False, "linecolor": "#999", "mirror": True,
+            "showline": True}
+    return {"title": {"text": title, "x": 0.5, "xanchor": "center"}, "height": 460,
+            "margin": {"l": 60, "r": 10, "t": 50, "b": 45}, "plot_bgcolor": "white", "paper_bgcolor": "white",
+            "xaxis": {**axis, "title": {"text": "x"}}, "yaxis": {**axis, "title": {"text": y_title}},
+            "legend": {"x": 0.99, "xanchor": "right", "y": 0.99, "bgcolor": "rgba(255,255,255,0.9)",
+                       "bordercolor": "black", "borderwidth": 1, "font": {"size": 11}}, **extra}
+
+
+def kde_curves_spec(kdes: dict, *, text: dict, truth: dict | None = None) -> dict:
+    """``kde_curves`` as a plotly figure dict: the same curves, fills, line styles and texts."""
+    t = text
+    grid = _screen(kdes["grid"])
+    traces = []
+    for key, color in (("class1", C1), ("class2", C2)):
+        traces.append({"type": "scatter", "x": grid, "y": _screen(kdes[key]), "mode": "lines", "name": t[key],
+                       "fill": "tozeroy", "fillcolor": _rgba(color, 0.35), "line": {"color": color, "width": 1.5}})
+    traces.append({"type": "scatter", "x": grid, "y": _screen(kdes["marginal"]), "mode": "lines",
+                   "name": t["marginal"], "line": {"color": "black", "width": 1.5, "dash": "dash"}})
+    if truth is not None:
+        for key, color in (("class1", C1), ("class2", C2), ("marginal", "black")):
+            traces.append({"type": "scatter", "x": grid, "y": _screen(truth[key]), "mode": "lines",
+                           "name": f"{t[key]} ({t['true']})", "line": {"color": color, "width": 1.2, "dash": "dot"}})
+    layout = _layout(t["kde_title"], t["density"])
+    layout["xaxis"]["range"] = [float(grid[0]), float(grid[-1])]
+    layout["yaxis"]["rangemode"] = "tozero"
+    return {"data": traces, "layout": layout}
+
+
+def mean_sigma_spec(mu: float = 0.0, sigma1: float = 1.0, sigma2: float = 2.0, *, text: dict, samples=None) -> dict:
+    """``mean_sigma`` as a plotly figure dict: both densities, the mean and mu +/- sigma lines, and
+    the samples' histograms (60 bins each, as densities) with their estimates in the legend."""
+    from genlab.prob.gaussian import normal_pdf
+
+    t = text
+    half = max(8.0, 4 * max(sigma1, sigma2))
+    x = np.linspace(mu - half, mu + half, 400)
+    curves = [normal_pdf(x, mu, s) for s in (sigma1, sigma2)]
+    traces = [{"type": "scatter", "x": _screen(x), "y": _screen(y), "mode": "lines", "line": {"color": color, "width": 2},
+               "name": f"{label}(x): E[X]={mu:g}, Var(X)={sigma ** 2:g}"}
+              for y, sigma, label, color in zip(curves, (sigma1, sigma2), ("p₁", "p₂"), (MPL_C0, MPL_C1))]
+    bars = []
+    if samples is not None:
+        for s, color in zip(samples, (MPL_C0, MPL_C1)):
+            s = np.asarray(s)
+            density, edges = np.histogram(s, bins=60, density=True)
+            bars.append({"type": "bar", "x": _screen((edges[:-1] + edges[1:]) / 2), "y": _screen(density),
+                         "width": _screen(np.diff(edges)),
+                         "marker": {"color": color, "line": {"width": 0}}, "opacity": 0.2,
+                         "name": f"μ̂={s.mean():.3f}, σ̂={s.std(ddof=1):.3f} (n={s.size})"})
+    top = 1.05 * max([float(c.max()) for c in curves] + [float(b["y"].max()) for b in bars])
+    for position, dash, width, color, name in (
+            ([mu], "solid", 2, "black", "μ = E[X]"),
+            ([mu - sigma1, mu + sigma1], "dash", 1.5, MPL_C0, t["narrow"]),
+            ([mu - sigma2, mu + sigma2], "dot", 1.8, MPL_C1, t["wide"])):
+        xs = [v for p in position for v in (p, p, None)]   # one trace, a legend entry, for both lines
+        ys = [v for _ in position for v in (0.0, top, None)]
+        traces.append({"type": "scatter", "x": xs, "y": ys, "mode": "lines", "name": name,
+                       "line": {"color": color, "width": width, "dash": dash}})
+    layout = _layout(t["mean_title"], t["density"], barmode="overlay", bargap=0)
+    layout["yaxis"]["range"] = [0.0, top]
+    layout["xaxis"]["range"] = [float(x[0]), float(x[-1])]
+    return {"data": traces + bars, "layout": layout}
+
+
+MPL_C0, MPL_C1 = "#1f77b4", "#ff7f0e"  # matplotlib's first two colours, as the lecture's figure
+
+
+def _screen(values) -> np.ndarray:
+    """Values as float32: a figure on a screen needs no more digits, and its JSON halves."""
+    return np.asarray(values, dtype=np.float32)
+
+
+def _rgba(color: str, alpha: float) -> str:
+    r, g, b = (int(color[i:i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({r},{g},{b},{alpha})"

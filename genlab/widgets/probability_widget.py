@@ -47,12 +47,12 @@ def probability(lang: str = "en"):
 
     @shown
     def draw_kde():
-        figure, _notebook = handlers.estimate_conditionals(**values(k), lang=lang)
+        figure, _notebook = handlers.estimate_conditionals(**values(k), lang=lang, figure="matplotlib")
         kde_image.value = figure_png(figure)
 
     @shown
     def draw_moments():
-        figure, text, _notebook = handlers.draw_moments(**values(n), lang=lang)
+        figure, text, _notebook = handlers.draw_moments(**values(n), lang=lang, figure="matplotlib")
         moments_image.value, estimates.value = figure_png(figure), markdown_html(text)
 
     draw.on_click(draw_surface)

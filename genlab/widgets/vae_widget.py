@@ -76,7 +76,7 @@ def vae(lang: str = "en", model: str = "lab"):
 
     def walk(*_):
         try:
-            figure, _notebook = handlers.walk_digits(**values(d), lang=lang)
+            figure, _notebook = handlers.walk_digits(**values(d), lang=lang, figure="matplotlib")
             walk_image.value = figure_png(figure)
             error.value = ""
         except ValueError as err:

@@ -215,7 +215,7 @@ def test_probability_bad_tables(table, param):
 
 
 def test_kde_and_moments_handlers():
-    fig, notebook = prob.estimate_conditionals(500, "scott", True, 0)
+    fig, notebook = prob.estimate_conditionals(500, "scott", True, 0, figure="matplotlib")
     assert len(fig.axes[0].lines) == 6  # three KDE curves + three true densities
     with pytest.raises(InputError, match="n_per_class"):
         prob.estimate_conditionals(1, "scott", False, 0)
@@ -226,6 +226,30 @@ def test_kde_and_moments_handlers():
     assert prob.draw_moments(0.0, 1.0, 2.0, 0, 0)[1] == ""  # no samples, no estimates
 
 
+def test_the_browser_draws_what_the_lecture_figure_draws():
+    """The web page's plotly dicts (a slider move costs milliseconds) carry the matplotlib
+    figures' data: the same KDE curves, the same histogram bars, the same legend texts."""
+    from genlab.prob.pipeline import ConditionalKdeRequest, MomentsRequest, draw_moments, estimate_conditionals
+
+    kde = estimate_conditionals(ConditionalKdeRequest(n_per_class=400, seed=3))
+    lines = kde.figure().axes[0].lines
+    traces = kde.spec()["data"]
+    assert [t["name"] for t in traces] == [line.get_label() for line in lines]
+    for trace, line in zip(traces, lines):
+        np.testing.assert_allclose(trace["y"], line.get_ydata(), rtol=1e-6, atol=1e-9)   # float32 on screen
+
+    moments = draw_moments(MomentsRequest(mu=1.0, sigma1=0.5, sigma2=3.0, n_per_normal=2000, seed=1))
+    ax = moments.figure().axes[0]
+    bars = [t for t in moments.spec()["data"] if t["type"] == "bar"]
+    heights = np.array([p.get_height() for p in ax.patches]).reshape(2, 60)
+    for bar, height in zip(bars, heights):
+        np.testing.assert_allclose(bar["y"], height, rtol=1e-6)
+        assert abs(float(np.sum(bar["y"] * bar["width"])) - 1) < 1e-5   # a density
+    assert sorted(t["name"] for t in moments.spec()["data"]) == sorted(ax.get_legend_handles_labels()[1])
+    with pytest.raises(ValueError, match="figure"):
+        prob.draw_moments(figure="png")
+
+
 def test_figures_are_in_the_pages_language():
     from genlab.classic.pipeline import MleKlRequest, fit_mle_kl
     from genlab.prob.pipeline import (ConditionalKdeRequest, MixtureRequest, MomentsRequest, draw_mixture,
@@ -233,8 +257,10 @@ def test_figures_are_in_the_pages_language():
 
     assert draw_mixture(MixtureRequest(lang="ru")).show().layout.title.text == "Плотность гауссовой смеси"
     assert draw_mixture(MixtureRequest(lang="ru")).figure().axes[0].get_title() == "Плотность гауссовой смеси"
-    assert estimate_conditionals(ConditionalKdeRequest(lang="ru")).show().axes[0].get_ylabel() == "плотность"
-    moments = draw_moments(MomentsRequest(lang="ru")).show().axes[0]
+    kde = estimate_conditionals(ConditionalKdeRequest(lang="ru"))
+    assert kde.figure().axes[0].get_ylabel() == "плотность" == kde.show().layout.yaxis.title.text
+    assert draw_moments(MomentsRequest(lang="ru")).spec()["layout"]["title"]["text"].startswith("Матожидание")
+    moments = draw_moments(MomentsRequest(lang="ru")).figure().axes[0]
     assert moments.get_title().startswith("Матожидание") and "μ ± σ₁ (узкое)" in moments.get_legend_handles_labels()[1]
     assert "Монте-Карло" in " ".join(fit_mle_kl(MleKlRequest(n_points=200, em_iters=5, lang="ru")).show()
                                      .axes[0].get_legend_handles_labels()[1])

@@ -171,11 +171,20 @@ def test_digit_walk():
     assert digit.shape == (224, 224) and digit.dtype == np.uint8 and digit.std() > 10
     other = pipeline.walk_digits(pipeline.DigitWalkRequest(z1=-2.5, z2=2.5)).image()
     assert np.abs(digit.astype(int) - other).mean() > 5  # a different point draws a different digit
-    assert len(fig.axes) == 3 and notebook.endswith(".ipynb")  # digit, map and its colour bar
+    assert notebook.endswith(".ipynb")
+    # the web page's plotly dict: the decoded digit (rows upward), the map, ten classes, the point
+    heat, grid, *classes, point = fig["data"]
+    np.testing.assert_allclose(heat["z"][::-1], result.digit, atol=1e-6)
+    assert grid["type"] == "image" and grid["source"].startswith("data:image/png;base64,")
+    assert [c["name"] for c in classes] == [str(k) for k in range(10)]
+    assert sum(len(c["x"]) for c in classes) == len(result.codes)
+    assert (point["x"], point["y"]) == ([0.5], [-1.0])
+    assert len(result.figure().axes) == 3  # the lecture's figure: digit, map and its colour bar
     with pytest.raises(InputError, match="z1"):
         handlers.walk_digits(99, 0)
     ru, _ = handlers.walk_digits(0.0, 0.0, "ru")
-    assert ru.axes[1].get_title().startswith("Карта латента")
+    assert ru["layout"]["annotations"][1]["text"].startswith("Карта латента")
+    assert handlers.walk_digits(0.0, 0.0, "ru", figure="matplotlib")[0].axes[1].get_title().startswith("Карта латента")
 
 
 def test_widget_builds_and_buttons_work(tiny_lab):

@@ -25,12 +25,10 @@ SHOWN = ("t_lr", "t_em", "n_samples", "show_bayes")  # replayed from the stored 
 
 
 def plot_data(result):
-    """The figure of ``result`` for gr.Plot, serialised straight from its plotly dict (a slider
-    move would spend more on building and validating a plotly Figure than on everything else)."""
-    from gradio.components.plot import PlotData
-    from plotly.io.json import to_json_plotly
+    """The figure of ``result`` (a stored fit) for gr.Plot."""
+    from genlab.app.common import plot_data as spec_data
 
-    return None if result is None else PlotData(type="plotly", plot=to_json_plotly(result.spec()))
+    return None if result is None else spec_data(result.spec())
 
 
 def render(lang: str) -> None:

@@ -20,7 +20,7 @@ TITLE = {"en": "Probability", "ru": "Вероятность"}
 def render(lang: str) -> None:
     import gradio as gr
 
-    from genlab.app.common import user_errors
+    from genlab.app.common import drawn_by_browser, plot_data, user_errors
     from genlab.app.controls import controls, validator
 
     tr = Translator("probability", lang)
@@ -51,13 +51,13 @@ def render(lang: str) -> None:
             k = controls(ConditionalKdeRequest, lang, ConditionalKdeRequest.control_names(), elem_prefix="kde-")
         with gr.Column(scale=3):
             figure, notebook = handlers.estimate_conditionals(lang=lang)
-            kde_plot = gr.Plot(figure, show_label=False, elem_id="probability-kde")
+            kde_plot = gr.Plot(plot_data(figure), show_label=False, elem_id="probability-kde")
             kde_notebook = gr.DownloadButton(tr("open_notebook"), value=notebook, size="sm",
                                              elem_id="probability-kde-notebook")
     kde_inputs = list(k.values())
-    gr.on([c.change for c in kde_inputs], safe(functools.partial(handlers.estimate_conditionals, lang=lang)),
-          kde_inputs, [kde_plot, kde_notebook], trigger_mode="always_last", api_name="probability_kde",
-          validator=validator(ConditionalKdeRequest, k, lang))
+    on_kde = drawn_by_browser(safe(functools.partial(handlers.estimate_conditionals, lang=lang)))
+    gr.on([c.change for c in kde_inputs], on_kde, kde_inputs, [kde_plot, kde_notebook], trigger_mode="always_last",
+          api_name="probability_kde", validator=validator(ConditionalKdeRequest, k, lang))
 
     gr.Markdown(tr("mom_h"))
     with gr.Row():
@@ -65,11 +65,11 @@ def render(lang: str) -> None:
             n = controls(MomentsRequest, lang, MomentsRequest.control_names(), elem_prefix="moments-")
         with gr.Column(scale=3):
             figure, text, notebook = handlers.draw_moments(lang=lang)
-            moments_plot = gr.Plot(figure, show_label=False, elem_id="probability-moments-plot")
+            moments_plot = gr.Plot(plot_data(figure), show_label=False, elem_id="probability-moments-plot")
             estimates = gr.Markdown(text, elem_id="probability-estimates")
             moments_notebook = gr.DownloadButton(tr("open_notebook"), value=notebook, size="sm",
                                                  elem_id="probability-moments-notebook")
     moment_inputs = list(n.values())
-    gr.on([c.change for c in moment_inputs], safe(functools.partial(handlers.draw_moments, lang=lang)),
-          moment_inputs, [moments_plot, estimates, moments_notebook], trigger_mode="always_last",
-          api_name="probability_moments", validator=validator(MomentsRequest, n, lang))
+    on_moments = drawn_by_browser(safe(functools.partial(handlers.draw_moments, lang=lang)))
+    gr.on([c.change for c in moment_inputs], on_moments, moment_inputs, [moments_plot, estimates, moments_notebook],
+          trigger_mode="always_last", api_name="probability_moments", validator=validator(MomentsRequest, n, lang))

@@ -22,7 +22,7 @@ TITLE = {"en": "VAE", "ru": "VAE"}
 def render(lang: str) -> None:
     import gradio as gr
 
-    from genlab.app.common import user_errors
+    from genlab.app.common import drawn_by_browser, plot_data, user_errors
     from genlab.app.controls import controls, validator
     from genlab.app.serving import HEAVY
 
@@ -90,8 +90,8 @@ def render(lang: str) -> None:
                 digit_notebook = gr.DownloadButton(tr("open_notebook"), value=notebook_path, size="sm",
                                                    elem_id="vae-digit-notebook")
             with gr.Column(scale=3):
-                digit_plot = gr.Plot(figure, show_label=False, elem_id="vae-digit-plot")
+                digit_plot = gr.Plot(plot_data(figure), show_label=False, elem_id="vae-digit-plot")
         names = DigitWalkRequest.control_names()
-        gr.on([d[name].release for name in names], safe(functools.partial(handlers.walk_digits, lang=lang)),
-              [d[name] for name in names], [digit_plot, digit_notebook], api_name="vae_digit_walk",
-              validator=validator(DigitWalkRequest, names, lang))
+        on_walk = drawn_by_browser(safe(functools.partial(handlers.walk_digits, lang=lang)))
+        gr.on([d[name].release for name in names], on_walk, [d[name] for name in names], [digit_plot, digit_notebook],
+              api_name="vae_digit_walk", validator=validator(DigitWalkRequest, names, lang))

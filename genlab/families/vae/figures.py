@@ -1,10 +1,13 @@
-"""Figures of the VAE section (matplotlib; each function returns a Figure and never shows or saves it).
+"""Figures of the VAE section: matplotlib Figures, and for the digit walk also a plain plotly dict
+(``digit_walk_spec``, the web page's); no function shows or saves.
 
 Every title, label and legend comes from the caller's ``text`` (the pipeline takes them from
 genlab/locale/<lang>/vae.json), so the Russian page draws Russian figures.
 """
 
 from __future__ import annotations
+
+import functools
 
 import numpy as np
 
@@ -84,3 +87,67 @@ def digit_walk(digit: np.ndarray, grid: np.ndarray, span: float, point: tuple[fl
     right.plot(*point, marker="+", color="red", markersize=18, mew=2.5)
     right.set(xlim=(-span, span), ylim=(-span, span), xlabel="z1", ylabel="z2", title=text["digit_map"])
     return fig
+
+
+TAB10 = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
+         "#bcbd22", "#17becf")  # matplotlib's tab10, as ``digit_walk`` colours the classes
+
+
+def digit_walk_spec(digit: np.ndarray, grid: np.ndarray, span: float, point: tuple[float, float],
+                    codes: np.ndarray, labels: np.ndarray, *, text: dict) -> dict:
+    """``digit_walk`` as a plotly figure dict (what the web page draws on each slider release).
+
+    The decoded grid travels as one PNG (16 grey levels, encoded once per grid), so a move costs
+    a 28 x 28 digit, the codes and the point, not a re-rendered picture.
+    """
+    codes, labels = np.asarray(codes, dtype=np.float32), np.asarray(labels)  # float32: enough for a screen
+    traces = [{"type": "heatmap", "z": np.asarray(digit, dtype=np.float32)[::-1], "xaxis": "x", "yaxis": "y", "zmin": 0, "zmax": 1,
+               "colorscale": [[0, "white"], [1, "black"]], "showscale": False, "hoverinfo": "skip"},
+              {"type": "image", "source": _grid_png(grid), "xaxis": "x2", "yaxis": "y2",
+               "x0": -span + span / grid.shape[1], "dx": 2 * span / grid.shape[1],
+               "y0": -span + span / grid.shape[0], "dy": 2 * span / grid.shape[0], "hoverinfo": "skip"}]
+    for k in range(10):
+        mine = labels == k
+        traces.append({"type": "scatter", "x": codes[mine, 0], "y": codes[mine, 1], "xaxis": "x2", "yaxis": "y2",
+                       "mode": "markers", "name": str(k), "legendgroup": "class",
+                       "legendgrouptitle": {"text": text["digit_class"]} if k == 0 else None,
+                       "marker": {"size": 4, "color": TAB10[k], "opacity": 0.55}})
+    traces.append({"type": "scatter", "x": [point[0]], "y": [point[1]], "xaxis": "x2", "yaxis": "y2",
+                   "mode": "markers", "showlegend": False, "hoverinfo": "x+y",
+                   "marker": {"symbol": "cross-thin", "size": 22, "line": {"color": "red", "width": 3}}})
+    hidden = {"showticklabels": False, "showgrid": False, "zeroline": False, "ticks": ""}
+    latent = {"range": [-span, span], "showgrid": False, "zeroline": False, "linecolor": "#999", "mirror": True}
+    layout = {
+        "height": 500, "margin": {"l": 10, "r": 10, "t": 50, "b": 45}, "plot_bgcolor": "white",
+        "paper_bgcolor": "white", "legend": {"x": 1.02, "y": 1.0, "font": {"size": 11}},
+        "xaxis": {**hidden, "domain": [0.0, 0.33], "range": [-0.5, 27.5], "anchor": "y"},
+        "yaxis": {**hidden, "domain": [0.15, 0.85], "range": [-0.5, 27.5], "anchor": "x", "scaleanchor": "x"},
+        "xaxis2": {**latent, "domain": [0.42, 1.0], "anchor": "y2", "title": {"text": "z1"}},
+        "yaxis2": {**latent, "domain": [0.0, 1.0], "anchor": "x2", "title": {"text": "z2"}, "scaleanchor": "x2"},
+        "annotations": [
+            {"text": title, "x": (dom[0] + dom[1]) / 2, "y": 1.0, "xref": "paper", "yref": "paper",
+             "xanchor": "center", "yanchor": "bottom", "yshift": 6, "showarrow": False, "font": {"size": 13}}
+            for title, dom in ((text["digit_title"].format(z1=point[0], z2=point[1]), (0.0, 0.33)),
+                               (text["digit_map"], (0.42, 1.0)))],
+    }
+    return {"data": traces, "layout": layout}
+
+
+def _grid_png(grid: np.ndarray) -> str:
+    """The decoded grid (values in [0, 1], row 0 at the top) as a data URI, dark on white, rows
+    flipped for plotly's upward y axis."""
+    grey = (255 * (1 - np.clip(np.asarray(grid, dtype=np.float32), 0, 1))).astype(np.uint8)[::-1]
+    return _png_uri(grey.tobytes(), grey.shape)
+
+
+@functools.lru_cache(maxsize=4)
+def _png_uri(pixels: bytes, shape: tuple[int, int]) -> str:
+    import base64
+    import io
+
+    from PIL import Image
+
+    image = Image.frombytes("L", (shape[1], shape[0]), pixels).quantize(16)  # 16 greys: 2.4x smaller
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG", optimize=True)
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")

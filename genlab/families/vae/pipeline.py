@@ -334,13 +334,30 @@ class DigitWalkResult(Result):
         """The decoded digit, dark on white, 8x larger: (224, 224) uint8."""
         return np.kron((255 * (1 - self.digit)).astype(np.uint8), np.ones((8, 8), dtype=np.uint8))
 
-    def show(self):
-        """The decoded digit beside the latent map (the decoded grid, held-out codes, the point)."""
-        from genlab.families.vae import figures
-
+    def _figure_args(self):
         r = self.request
         text = figure_text(SECTION, r.lang, ("digit_title", "digit_map", "digit_class"))
-        return figures.digit_walk(self.digit, self.grid, DIGIT_SPAN, (r.z1, r.z2), self.codes, self.labels, text=text)
+        return (self.digit, self.grid, DIGIT_SPAN, (r.z1, r.z2), self.codes, self.labels), text
+
+    def spec(self) -> dict:
+        """The decoded digit beside the latent map as a plain plotly dict (the web page's)."""
+        from genlab.families.vae import figures
+
+        args, text = self._figure_args()
+        return figures.digit_walk_spec(*args, text=text)
+
+    def show(self):
+        """The decoded digit beside the latent map (the decoded grid, held-out codes, the point), in
+        plotly; ``figure()``: the same in matplotlib."""
+        import plotly.graph_objects as go
+
+        return go.Figure(self.spec(), _validate=False)
+
+    def figure(self):
+        from genlab.families.vae import figures
+
+        args, text = self._figure_args()
+        return figures.digit_walk(*args, text=text)
 
 
 def save_audio_file(result, path, wave: np.ndarray | None = None) -> Path:
