@@ -131,6 +131,9 @@ class QueueLimits:
                                  "event first (0: the same priority)", minimum=0)
     queue_size: int = _limit(200, "events waiting on one page (each language has its own queue) "
                                   "before a new one is refused, in the user's language, to retry")
+    gil_switch_ms: float = _limit(0.5, "how long one thread may hold Python's interpreter lock "
+                                       "while another waits (Python's default: 5 ms); short, so the "
+                                       "server answers pages and light events between a heavy job's steps")
     torch_threads: int = _limit(1, "torch threads per replica: heavy jobs already run side by side")
     max_sessions: int = _limit(500, "sessions whose state a replica keeps (the least recently "
                                     "used is dropped beyond); twice the class, as reloads start new ones")

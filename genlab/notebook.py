@@ -46,11 +46,17 @@ def request_notebook(request, *, provenance: dict | None = None, lang: str = "en
     return nb
 
 
-def save_notebook(request, path: str | Path, *, provenance: dict | None = None, lang: str = "en") -> Path:
-    """Write the notebook of ``request`` to ``path`` (``.ipynb``)."""
+def save_notebook(request, path: str | Path, *, provenance: dict | None = None, lang: str = "en",
+                  atomic: bool = True) -> Path:
+    """Write the notebook of ``request`` to ``path`` (``.ipynb``); ``atomic``: readers see the old
+    file or the new one, never a part (``False`` for a fresh path that nothing else reads yet)."""
     import nbformat
 
     from genlab.checkpoint import atomic_write_text
 
     path = Path(path)
-    return atomic_write_text(path, nbformat.writes(request_notebook(request, provenance=provenance, lang=lang)))
+    text = nbformat.writes(request_notebook(request, provenance=provenance, lang=lang))
+    if atomic:
+        return atomic_write_text(path, text)
+    path.write_text(text, encoding="utf-8")
+    return path

@@ -196,6 +196,10 @@ def serve(host: str = "127.0.0.1", port: int = 7860, lang: str = "en",
     logging.basicConfig(format="%(asctime)s %(name)s %(levelname)s: %(message)s")
     logging.getLogger("genlab").setLevel(logging.INFO)  # user errors as one line each
     torch.set_num_threads(queue.torch_threads)
+    # A heavy job's thread holds the interpreter lock for up to this long whenever the event loop
+    # (every page's requests and event streams) wakes up to run: 5 ms by default caps the loop's
+    # wake-ups near 200 a second while heavy jobs run, and a class's pages wait in line.
+    sys.setswitchinterval(queue.gil_switch_ms / 1000)
     scratch = Path(tempfile.mkdtemp(prefix=f"genlab-serve-{port}-"))
     serving.use_scratch_folder(scratch)
     try:

@@ -40,6 +40,7 @@ def configure_queue(blocks, limits: QueueLimits):
     Heavy handlers also run on their own threads at a lower CPU priority (``heavy_nice``), so
     that when the cores are busy the scheduler runs a light event first.
     """
+    lazy_session_configs()
     blocks.queue(max_size=limits.queue_size)
     heavy_threads = LowPriorityThreads(limits.heavy_jobs, limits.heavy_nice)
     for fn in blocks.fns.values():
@@ -366,3 +367,97 @@ def health(blocks_by_lang: dict) -> dict:
     return {"status": "ok", "pid": os.getpid(), "rss_mb": round(rss_mb(), 1),
             "sessions": {lang: len(b.state_holder.session_data) for lang, b in blocks_by_lang.items()},
             "queued": {lang: len(b._queue) for lang, b in blocks_by_lang.items()}}
+
+
+# ---------------------------------------------------------------- a new session, cheaply
+
+class LazyComponentConfigs(dict):
+    """``SessionState.config_values`` computed per component when first read, not all up front.
+
+    Gradio builds a new session's copy of every component's config when the session's first
+    event arrives (for deep links, which genlab does not use): 367 components, about 55 ms of
+    CPU under the interpreter lock, which a class arriving at once (150 sessions) turned into
+    half a minute of queue in front of every slider move. An entry Gradio sets itself (after an
+    event's output) replaces the pending one, as before; reading any entry gives what Gradio's
+    own ``__init__`` would have stored, because a component's config changes only through those
+    writes.
+    """
+
+    def __init__(self, blocks_config, ids):
+        super().__init__()
+        self._blocks_config, self._pending = blocks_config, dict.fromkeys(ids)
+
+    def _fill(self, key=None) -> None:
+        keys = list(self._pending) if key is None else [key] if key in self._pending else []
+        for k in keys:
+            del self._pending[k]
+            dict.__setitem__(self, k, self._blocks_config.config_for_block(k, [], self._blocks_config.blocks[k]))
+
+    def __getitem__(self, key):
+        self._fill(key)
+        return dict.__getitem__(self, key)
+
+    def __setitem__(self, key, value):
+        self._pending.pop(key, None)
+        dict.__setitem__(self, key, value)
+
+    def __contains__(self, key):
+        return key in self._pending or dict.__contains__(self, key)
+
+    def get(self, key, default=None):
+        return self[key] if key in self else default
+
+    def __len__(self):
+        return dict.__len__(self) + len(self._pending)
+
+    def __iter__(self):
+        self._fill()
+        return dict.__iter__(self)
+
+    def keys(self):
+        self._fill()
+        return dict.keys(self)
+
+    def values(self):
+        self._fill()
+        return dict.values(self)
+
+    def items(self):
+        self._fill()
+        return dict.items(self)
+
+
+class _WithoutComponents:
+    """A Blocks as ``SessionState.__init__`` reads it, with no components to copy configs of."""
+
+    blocks: dict = {}
+
+    def __init__(self, blocks):
+        self._blocks = blocks
+
+    def __getattr__(self, name):
+        return getattr(self._blocks, name)
+
+
+def lazy_session_configs() -> bool:
+    """Make Gradio's new sessions cheap (``LazyComponentConfigs``); False if this Gradio's
+    ``SessionState`` is not the one this was written for (then nothing changes)."""
+    from gradio import state_holder
+
+    base = state_holder.SessionState
+    if getattr(base, "genlab_lazy", False):
+        return True
+    if not isinstance(getattr(base, "components", None), property) or "config_values" not in base.__init__.__code__.co_names:
+        log.warning("Gradio's SessionState changed: sessions keep computing every config up front")
+        return False
+
+    class SessionState(base):
+        genlab_lazy = True
+
+        def __init__(self, blocks):
+            super().__init__(_WithoutComponents(blocks))
+            self.config_values = LazyComponentConfigs(
+                self.blocks_config, [k for k in self.blocks_config.blocks if k in blocks.blocks])
+
+    state_holder.SessionState = SessionState
+    return True

@@ -32,7 +32,10 @@ def save_result_notebook(result, stem: str, lang: str = "en") -> str:
     """The path of a notebook that reproduces ``result`` (its typed request, with its provenance)."""
     from genlab.notebook import save_notebook
 
-    return str(save_notebook(result.request, output_path(f"{stem}.ipynb"), provenance=result.provenance, lang=lang))
+    # a fresh folder that nothing reads before this returns: no atomic rename, no fsync (two
+    # fsyncs on every slider move held a light event's slot for tens of milliseconds under load)
+    return str(save_notebook(result.request, output_path(f"{stem}.ipynb"), provenance=result.provenance, lang=lang,
+                             atomic=False))
 
 
 FIGURES = ("plotly", "matplotlib")

@@ -178,6 +178,39 @@ def test_light_events_are_not_delayed_by_heavy_ones_and_a_full_queue_refuses_in_
     ru.close()
 
 
+def test_a_new_session_copies_no_component_config_until_one_is_read(monkeypatch):
+    """Gradio's session state, made cheap (``serving.lazy_session_configs``): a session's first
+    event computes no component's config, and every config read is what Gradio's own session
+    would hold, before and after an event's output replaces one."""
+    import gradio as gr
+    from gradio import state_holder
+
+    original = state_holder.SessionState
+    monkeypatch.setattr(state_holder, "SessionState", original)   # restored after the test
+    assert serving.lazy_session_configs() and state_holder.SessionState is not original
+    with gr.Blocks() as blocks:
+        box, plot = gr.Textbox("a"), gr.Markdown("b")
+        box.change(lambda x: x, box, plot)
+    calls = []
+    config_for_block = blocks.default_config.config_for_block
+    monkeypatch.setattr(type(blocks.default_config), "config_for_block",
+                        staticmethod(lambda *a, **k: calls.append(a[0]) or config_for_block(*a, **k)))
+    lazy, eager = state_holder.SessionState(blocks), original(blocks)
+    assert set(vars(lazy)) == set(vars(eager))
+    calls.clear()
+    lazy_again = state_holder.SessionState(blocks)
+    assert calls == []                                       # nothing computed up front
+    def by_id(session):   # deep links (the only reader) look components up by id: order is not kept
+        return sorted(session.components, key=lambda c: c["id"])
+
+    assert by_id(lazy) == by_id(eager) and len(lazy.config_values) == len(eager.config_values)
+    for session in (lazy_again, eager):
+        session[plot._id] = gr.Markdown("new")               # what an event's output does
+    assert lazy_again.config_values[plot._id] == eager.config_values[plot._id]
+    assert by_id(lazy_again) == by_id(eager)
+    assert serving.lazy_session_configs()                    # once is enough
+
+
 def test_healthz_answers_with_cheap_counters(tiny_class):
     health = httpx.get(f"{tiny_class}/healthz").json()
     assert health["status"] == "ok" and health["rss_mb"] > 0

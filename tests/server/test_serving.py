@@ -59,6 +59,18 @@ def test_serve_defaults_to_this_machine_without_downloads(fake_server):
     assert not downloads.allowed()
 
 
+def test_serve_shortens_the_interpreter_lock_switch(fake_server, monkeypatch):
+    """A heavy job's thread gives the lock to the event loop (every page's requests) within
+    ``gil_switch_ms``, not Python's 5 ms."""
+    import sys
+
+    seen = []
+    monkeypatch.setattr(sys, "setswitchinterval", seen.append)
+    assert runner.invoke(cli, ["serve"]).exit_code == 0
+    assert runner.invoke(cli, ["serve", "--limit", "gil_switch_ms=2"]).exit_code == 0
+    assert seen == [0.0005, 0.002]
+
+
 def test_serve_on_all_addresses_prints_the_warning(fake_server, monkeypatch):
     monkeypatch.setenv("GENLAB_AUTH", "teacher:s3cret,assistant:other:pw")
     result = runner.invoke(cli, ["serve", "--host", "0.0.0.0", "--allow-downloads"])
