@@ -129,6 +129,7 @@ def create_app(default_lang: str = "en", sections=SECTIONS, queue: QueueLimits =
         session_files.add_public(file_references(blocks.config))
     for other in mounted[1:]:  # one login for both languages: the same cookie and sessions
         other.cookie_id, other.tokens = mounted[0].cookie_id, mounted[0].tokens
+    app.add_middleware(serving.CachedPages, langs=LANGS)   # innermost: the session cookie is set outside
     app.add_middleware(SessionFilesMiddleware, files=session_files)
     app.add_middleware(serving.RefuseInUserLanguage, langs=LANGS)
     app.add_middleware(serving.PageLanguage, langs=LANGS)

@@ -5,7 +5,8 @@ mixture_samples.
 ``genlab.viz.classic`` (section 2): two_paradigms, mle_kl, cov_ellipse.
 ``genlab.viz.taxonomy``: taxonomy_panels (one panel per model of the three kinds).
 ``genlab.viz.images``: to_uint8, tile, upscale (image batches and grids, for every family).
-``figure_png`` and ``figure_image``: a matplotlib figure as PNG bytes or as an RGB image.
+``figure_png`` and ``figure_image``: a matplotlib figure as PNG bytes or as an RGB image;
+``screen_precision``: a plotly figure dict's arrays in float32, for the browser.
 Modules are imported on use so that importing genlab.viz stays light.
 """
 
@@ -18,6 +19,19 @@ def __getattr__(name):
     if name in _MODULES:
         return importlib.import_module(f"genlab.viz.{name}")
     raise AttributeError(name)
+
+
+def screen_precision(spec: dict) -> dict:
+    """A plotly figure dict with its traces' float arrays (x, y, z, width) as float32: a screen
+    needs no more digits, and the JSON a browser receives on each redraw halves."""
+    import numpy as np
+
+    for trace in spec["data"]:
+        for key in ("x", "y", "z", "width"):
+            value = trace.get(key)
+            if isinstance(value, np.ndarray) and value.dtype.kind == "f":
+                trace[key] = value.astype(np.float32)
+    return spec
 
 
 def figure_png(fig) -> bytes:

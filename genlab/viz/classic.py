@@ -14,6 +14,7 @@ from genlab.classic.em import EMHistory
 from genlab.classic.logreg import LogRegPath
 from genlab.classic.mle_kl import MLEKLCurve
 from genlab.prob.mixture import mixture_sample
+from genlab.viz import screen_precision
 
 C1, C2 = "#1f77b4", "#ff7f0e"
 
@@ -251,4 +252,4 @@ def two_paradigms_spec(x1, x2, path: LogRegPath, history: EMHistory, t_lr: int, 
                                   (panel_title(tx, "gmm_title", t_em, "<br>"), right, 1.0),
                                   (tx["loss"], left, 0.2), (tx["loglik"], right, 0.2))],
     }
-    return {"data": traces, "layout": layout}
+    return screen_precision({"data": traces, "layout": layout})

@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from genlab.prob.mixture import MixtureParams, density_grid, mixture_pdf
+from genlab.viz import screen_precision
 
 C1, C2 = "#ff4d6d", "#4dabf7"  # the lecture's class colours
 
@@ -192,21 +193,21 @@ def _layout(title: str, y_title: str, **extra) -> dict:
 def kde_curves_spec(kdes: dict, *, text: dict, truth: dict | None = None) -> dict:
     """``kde_curves`` as a plotly figure dict: the same curves, fills, line styles and texts."""
     t = text
-    grid = _screen(kdes["grid"])
+    grid = kdes["grid"]
     traces = []
     for key, color in (("class1", C1), ("class2", C2)):
-        traces.append({"type": "scatter", "x": grid, "y": _screen(kdes[key]), "mode": "lines", "name": t[key],
+        traces.append({"type": "scatter", "x": grid, "y": kdes[key], "mode": "lines", "name": t[key],
                        "fill": "tozeroy", "fillcolor": _rgba(color, 0.35), "line": {"color": color, "width": 1.5}})
-    traces.append({"type": "scatter", "x": grid, "y": _screen(kdes["marginal"]), "mode": "lines",
+    traces.append({"type": "scatter", "x": grid, "y": kdes["marginal"], "mode": "lines",
                    "name": t["marginal"], "line": {"color": "black", "width": 1.5, "dash": "dash"}})
     if truth is not None:
         for key, color in (("class1", C1), ("class2", C2), ("marginal", "black")):
-            traces.append({"type": "scatter", "x": grid, "y": _screen(truth[key]), "mode": "lines",
+            traces.append({"type": "scatter", "x": grid, "y": truth[key], "mode": "lines",
                            "name": f"{t[key]} ({t['true']})", "line": {"color": color, "width": 1.2, "dash": "dot"}})
     layout = _layout(t["kde_title"], t["density"])
     layout["xaxis"]["range"] = [float(grid[0]), float(grid[-1])]
     layout["yaxis"]["rangemode"] = "tozero"
-    return {"data": traces, "layout": layout}
+    return screen_precision({"data": traces, "layout": layout})
 
 
 def mean_sigma_spec(mu: float = 0.0, sigma1: float = 1.0, sigma2: float = 2.0, *, text: dict, samples=None) -> dict:
@@ -218,7 +219,7 @@ def mean_sigma_spec(mu: float = 0.0, sigma1: float = 1.0, sigma2: float = 2.0, *
     half = max(8.0, 4 * max(sigma1, sigma2))
     x = np.linspace(mu - half, mu + half, 400)
     curves = [normal_pdf(x, mu, s) for s in (sigma1, sigma2)]
-    traces = [{"type": "scatter", "x": _screen(x), "y": _screen(y), "mode": "lines", "line": {"color": color, "width": 2},
+    traces = [{"type": "scatter", "x": x, "y": y, "mode": "lines", "line": {"color": color, "width": 2},
                "name": f"{label}(x): E[X]={mu:g}, Var(X)={sigma ** 2:g}"}
               for y, sigma, label, color in zip(curves, (sigma1, sigma2), ("p₁", "p₂"), (MPL_C0, MPL_C1))]
     bars = []
@@ -226,8 +227,8 @@ def mean_sigma_spec(mu: float = 0.0, sigma1: float = 1.0, sigma2: float = 2.0, *
         for s, color in zip(samples, (MPL_C0, MPL_C1)):
             s = np.asarray(s)
             density, edges = np.histogram(s, bins=60, density=True)
-            bars.append({"type": "bar", "x": _screen((edges[:-1] + edges[1:]) / 2), "y": _screen(density),
-                         "width": _screen(np.diff(edges)),
+            bars.append({"type": "bar", "x": (edges[:-1] + edges[1:]) / 2, "y": density,
+                         "width": np.diff(edges),
                          "marker": {"color": color, "line": {"width": 0}}, "opacity": 0.2,
                          "name": f"μ̂={s.mean():.3f}, σ̂={s.std(ddof=1):.3f} (n={s.size})"})
     top = 1.05 * max([float(c.max()) for c in curves] + [float(b["y"].max()) for b in bars])
@@ -242,15 +243,10 @@ def mean_sigma_spec(mu: float = 0.0, sigma1: float = 1.0, sigma2: float = 2.0, *
     layout = _layout(t["mean_title"], t["density"], barmode="overlay", bargap=0)
     layout["yaxis"]["range"] = [0.0, top]
     layout["xaxis"]["range"] = [float(x[0]), float(x[-1])]
-    return {"data": traces + bars, "layout": layout}
+    return screen_precision({"data": traces + bars, "layout": layout})
 
 
 MPL_C0, MPL_C1 = "#1f77b4", "#ff7f0e"  # matplotlib's first two colours, as the lecture's figure
-
-
-def _screen(values) -> np.ndarray:
-    """Values as float32: a figure on a screen needs no more digits, and its JSON halves."""
-    return np.asarray(values, dtype=np.float32)
 
 
 def _rgba(color: str, alpha: float) -> str:

@@ -229,6 +229,8 @@ def test_kde_and_moments_handlers():
 def test_the_browser_draws_what_the_lecture_figure_draws():
     """The web page's plotly dicts (a slider move costs milliseconds) carry the matplotlib
     figures' data: the same KDE curves, the same histogram bars, the same legend texts."""
+    import plotly.graph_objects as go
+
     from genlab.prob.pipeline import ConditionalKdeRequest, MomentsRequest, draw_moments, estimate_conditionals
 
     kde = estimate_conditionals(ConditionalKdeRequest(n_per_class=400, seed=3))
@@ -246,6 +248,8 @@ def test_the_browser_draws_what_the_lecture_figure_draws():
         np.testing.assert_allclose(bar["y"], height, rtol=1e-6)
         assert abs(float(np.sum(bar["y"] * bar["width"])) - 1) < 1e-5   # a density
     assert sorted(t["name"] for t in moments.spec()["data"]) == sorted(ax.get_legend_handles_labels()[1])
+    for spec in (kde.spec(), moments.spec()):
+        go.Figure(spec)  # full validation: every property is a real plotly property
     with pytest.raises(ValueError, match="figure"):
         prob.draw_moments(figure="png")
 

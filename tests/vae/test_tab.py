@@ -165,6 +165,8 @@ def test_pretrained_missing_is_a_clear_error(monkeypatch):
 
 
 def test_digit_walk():
+    import plotly.graph_objects as go
+
     fig, notebook = handlers.walk_digits(0.5, -1.0)
     result = pipeline.walk_digits(pipeline.DigitWalkRequest(z1=0.5, z2=-1.0))
     digit = result.image()
@@ -179,6 +181,7 @@ def test_digit_walk():
     assert [c["name"] for c in classes] == [str(k) for k in range(10)]
     assert sum(len(c["x"]) for c in classes) == len(result.codes)
     assert (point["x"], point["y"]) == ([0.5], [-1.0])
+    go.Figure(fig)  # full validation: every property is a real plotly property
     assert len(result.figure().axes) == 3  # the lecture's figure: digit, map and its colour bar
     with pytest.raises(InputError, match="z1"):
         handlers.walk_digits(99, 0)
