@@ -11,8 +11,12 @@ seconds after a ``--ramp`` during which they arrive:
 * ``--light`` users only move sliders and redraw (EM/logistic-regression replay, KDE and moment
   sliders, the digit VAE's latent walk), with a think time.
 
-Each user is a ``gradio_client.Client`` (its own session, heartbeat and downloads, as a browser
-tab). Reported: connect time and sessions that could not connect, per-action count / p50 / p95 /
+Each user is a ``gradio_client.Client`` (its own session and heartbeat, as a browser tab),
+configured to cost what a browser costs: it gets each output's URL and does not download the
+files (a browser fetches a notebook only when its button is clicked), and all users share one
+TLS context (gradio_client builds a new one, reading every CA certificate, for each request it
+sends, even to http://: that was 40 % of the load generator's CPU, which then measured its own
+queue instead of the server's). Reported: connect time and sessions that could not connect, per-action count / p50 / p95 /
 max latency, errors and queue refusals, throughput (actions completed per second from the first
 user's arrival to the last completion), the server's memory
 (RSS: after start, after warm-up, peak, and after the users left and the session TTL passed),
@@ -32,7 +36,7 @@ import contextlib
 import json
 import os
 import random
-import shutil
+import ssl
 import socket
 import subprocess
 import sys
@@ -156,13 +160,16 @@ def call(client, name: str, rng: random.Random, defaults: dict, changes: dict | 
         return Record(name, start, time.perf_counter() - start, False, "Queue is full" in text, text)
 
 
-def connect(url: str, run: Run, downloads: Path):
+TLS = ssl.create_default_context()   # one for every user: see the module's docstring
+
+
+def connect(url: str, run: Run):
     """A new user: a gradio_client session (config, API info, heartbeat), or None if it failed."""
     from gradio_client import Client
 
     start = time.perf_counter()
     try:
-        client = Client(url, verbose=False, download_files=str(downloads),
+        client = Client(url, verbose=False, download_files=False, ssl_verify=TLS,
                         httpx_kwargs={"timeout": 60})
     except Exception as err:  # noqa: BLE001
         with run.lock:
@@ -174,12 +181,12 @@ def connect(url: str, run: Run, downloads: Path):
 
 
 def user(url: str, actions, cycle: bool, think, run: Run, t_arrive: float, t_stop: float,
-         seed: int, downloads: Path, clients: list, defaults: dict):
+         seed: int, clients: list, defaults: dict):
     """Arrive at ``t_arrive``; do an action, think, repeat until ``t_stop``. A ``cycle`` user
     goes through ``actions`` in order from a random one; the others pick at random."""
     rng = random.Random(seed)
     time.sleep(max(0.0, t_arrive - time.perf_counter()))
-    client = connect(url, run, downloads)
+    client = connect(url, run)
     if client is None:
         return
     with run.lock:
@@ -355,105 +362,101 @@ def run_load(args) -> dict:
     mixed_actions, light_actions = args.mixed_actions.split(","), args.light_actions.split(",")
     log_dir = Path(args.log_dir)
     log_dir.mkdir(parents=True, exist_ok=True)
-    downloads = Path(tempfile.mkdtemp(prefix="genlab-bench-load-"))
     result = {"benchmark": "load", "replicas": args.replicas, "mixed_users": args.mixed,
               "light_users": args.light, "duration_s": args.duration, "ramp_s": args.ramp,
               "think_s": {"mixed": args.think_mixed, "light": args.think_light},
               "limits": "reference (the queue before)" if args.reference else limits,
               "load_before": machine_load()}
-    try:
-        with server(args.replicas, limits, args.lang, log_dir, args.reference) as (url, replica_urls, proc):
-            pids = replica_pids(replica_urls, proc)
-            ports = [int(b.rsplit(":", 1)[1]) for b in replica_urls]
-            sampler = MemorySampler(pids)
-            sampler.start()
-            time.sleep(1)
-            result["rss_start_mb"] = round(sampler.now(), 1)
-            result["disk_start"] = disk_usage(ports)
-            page = f"{url}/{args.lang}/"
-            warm = Run()
-            defaults = None
-            for i, base in enumerate(replica_urls):  # warm each replica directly
-                client = connect(f"{base}/{args.lang}/", warm, downloads)
-                if client is None:
-                    raise RuntimeError(f"could not connect to {base}: {warm.connect_failures}")
-                defaults = endpoint_defaults(client)
-                for name in mixed_actions + light_actions if args.warmup else ():
-                    warm.add(call(client, name, random.Random(i), defaults))
-                client.close()
-            result["warmup_errors"] = warm.connect_failures + [f"{r.action}: {r.error}"
-                                                               for r in warm.records if not r.ok]
+    with server(args.replicas, limits, args.lang, log_dir, args.reference) as (url, replica_urls, proc):
+        pids = replica_pids(replica_urls, proc)
+        ports = [int(b.rsplit(":", 1)[1]) for b in replica_urls]
+        sampler = MemorySampler(pids)
+        sampler.start()
+        time.sleep(1)
+        result["rss_start_mb"] = round(sampler.now(), 1)
+        result["disk_start"] = disk_usage(ports)
+        page = f"{url}/{args.lang}/"
+        warm = Run()
+        defaults = None
+        for i, base in enumerate(replica_urls):  # warm each replica directly
+            client = connect(f"{base}/{args.lang}/", warm)
+            if client is None:
+                raise RuntimeError(f"could not connect to {base}: {warm.connect_failures}")
+            defaults = endpoint_defaults(client)
+            for name in mixed_actions + light_actions if args.warmup else ():
+                warm.add(call(client, name, random.Random(i), defaults))
+            client.close()
+        result["warmup_errors"] = warm.connect_failures + [f"{r.action}: {r.error}"
+                                                           for r in warm.records if not r.ok]
+        time.sleep(2)
+        result["rss_warm_mb"] = round(sampler.now(), 1)
+
+        run = Run()
+        clients: list = []
+        cpu0 = ([cpu_seconds(p) for p in pids], time.process_time())
+        t0 = time.perf_counter()
+        t_stop = t0 + args.ramp + args.duration
+        rng = random.Random(0)
+        threads = []
+        for k in range(args.mixed + args.light):
+            mixed = k < args.mixed
+            th = threading.Thread(target=user, daemon=True, args=(
+                page, mixed_actions if mixed else light_actions, mixed,
+                args.think_mixed if mixed else args.think_light, run,
+                t0 + rng.uniform(0, args.ramp), t_stop, 1000 + k, clients, defaults))
+            th.start()
+            threads.append(th)
+        time.sleep(max(0.0, t_stop - time.perf_counter()))
+        result["load_during"] = machine_load()
+        for th in threads:
+            th.join(timeout=max(1.0, t_stop + args.drain - time.perf_counter()))
+        result["unfinished_users"] = sum(th.is_alive() for th in threads)
+        t_end = time.perf_counter()
+        # cores each side used on average while the users were there (of os.cpu_count())
+        result["cores_used"] = {
+            "server": round(sum(cpu_seconds(p) - c for p, c in zip(pids, cpu0[0])) / (t_end - t0), 2),
+            "load_generator": round((time.process_time() - cpu0[1]) / (t_end - t0), 2)}
+        result["rss_peak_mb"] = round(sampler.peak(t0), 1)
+        result["sessions_at_end"] = _sessions(replica_urls)
+        result["disk_at_end"] = disk_usage(ports)
+        for c in clients:
+            with contextlib.suppress(Exception):
+                c.close()
+        # the users left: wait for their sessions to be dropped and their files to age out
+        deadline = time.perf_counter() + args.settle
+        while time.perf_counter() < deadline and (
+                sum(_sessions(replica_urls).values())
+                or disk_usage(ports)["files"] > result["disk_start"]["files"]):
             time.sleep(2)
-            result["rss_warm_mb"] = round(sampler.now(), 1)
+        result["settle_s"] = round(time.perf_counter() - t_end, 1)
+        time.sleep(5)
+        result["sessions_after"] = _sessions(replica_urls)
+        result["rss_final_mb"] = round(sampler.now(), 1)
+        result["disk_after"] = disk_usage(ports)
+        result["healthz"] = get_json(f"{url}/healthz")["status"]
+        sampler.stop.set()
 
-            run = Run()
-            clients: list = []
-            cpu0 = ([cpu_seconds(p) for p in pids], time.process_time())
-            t0 = time.perf_counter()
-            t_stop = t0 + args.ramp + args.duration
-            rng = random.Random(0)
-            threads = []
-            for k in range(args.mixed + args.light):
-                mixed = k < args.mixed
-                th = threading.Thread(target=user, daemon=True, args=(
-                    page, mixed_actions if mixed else light_actions, mixed,
-                    args.think_mixed if mixed else args.think_light, run,
-                    t0 + rng.uniform(0, args.ramp), t_stop, 1000 + k, downloads, clients, defaults))
-                th.start()
-                threads.append(th)
-            time.sleep(max(0.0, t_stop - time.perf_counter()))
-            result["load_during"] = machine_load()
-            for th in threads:
-                th.join(timeout=max(1.0, t_stop + args.drain - time.perf_counter()))
-            result["unfinished_users"] = sum(th.is_alive() for th in threads)
-            t_end = time.perf_counter()
-            # cores each side used on average while the users were there (of os.cpu_count())
-            result["cores_used"] = {
-                "server": round(sum(cpu_seconds(p) - c for p, c in zip(pids, cpu0[0])) / (t_end - t0), 2),
-                "load_generator": round((time.process_time() - cpu0[1]) / (t_end - t0), 2)}
-            result["rss_peak_mb"] = round(sampler.peak(t0), 1)
-            result["sessions_at_end"] = _sessions(replica_urls)
-            result["disk_at_end"] = disk_usage(ports)
-            for c in clients:
-                with contextlib.suppress(Exception):
-                    c.close()
-            # the users left: wait for their sessions to be dropped and their files to age out
-            deadline = time.perf_counter() + args.settle
-            while time.perf_counter() < deadline and (
-                    sum(_sessions(replica_urls).values())
-                    or disk_usage(ports)["files"] > result["disk_start"]["files"]):
-                time.sleep(2)
-            result["settle_s"] = round(time.perf_counter() - t_end, 1)
-            time.sleep(5)
-            result["sessions_after"] = _sessions(replica_urls)
-            result["rss_final_mb"] = round(sampler.now(), 1)
-            result["disk_after"] = disk_usage(ports)
-            result["healthz"] = get_json(f"{url}/healthz")["status"]
-            sampler.stop.set()
-
-            records = run.records
-            span = max((r.start + r.seconds for r in records if r.ok), default=t0 + 1) - t0
-            result["span_s"] = round(span, 1)
-            result["connect"] = {
-                "sessions": len(run.connect_seconds) + len(run.connect_failures),
-                "failed": len(run.connect_failures), "failures": run.connect_failures[:5],
-                "p50_s": round(float(np.percentile(run.connect_seconds, 50)), 3) if run.connect_seconds else None,
-                "p95_s": round(float(np.percentile(run.connect_seconds, 95)), 3) if run.connect_seconds else None,
-                "over_5s": sum(1 for s in run.connect_seconds if s > 5)}
-            result["actions"] = percentile_table(records, span)
-            result["errors"] = sum(1 for r in records if not r.ok and not r.refused)
-            result["refused"] = sum(1 for r in records if r.refused)
-            result["error_examples"] = sorted({f"{r.action}: {r.error[:200]}" for r in records
-                                               if not r.ok})[:8]
-            done = [r for r in records if r.ok]
-            result["throughput_per_s"] = {
-                "all": round(len(done) / span, 3),
-                "mixed": round(sum(r.action in mixed_actions for r in done) / span, 3),
-                "light": round(sum(r.action in light_actions for r in done) / span, 3)}
-            light_ok = np.array([r.seconds for r in records if r.ok and r.action in light_actions])
-            result["light_p95_s"] = round(float(np.percentile(light_ok, 95)), 3) if light_ok.size else None
-    finally:
-        shutil.rmtree(downloads, ignore_errors=True)
+        records = run.records
+        span = max((r.start + r.seconds for r in records if r.ok), default=t0 + 1) - t0
+        result["span_s"] = round(span, 1)
+        result["connect"] = {
+            "sessions": len(run.connect_seconds) + len(run.connect_failures),
+            "failed": len(run.connect_failures), "failures": run.connect_failures[:5],
+            "p50_s": round(float(np.percentile(run.connect_seconds, 50)), 3) if run.connect_seconds else None,
+            "p95_s": round(float(np.percentile(run.connect_seconds, 95)), 3) if run.connect_seconds else None,
+            "over_5s": sum(1 for s in run.connect_seconds if s > 5)}
+        result["actions"] = percentile_table(records, span)
+        result["errors"] = sum(1 for r in records if not r.ok and not r.refused)
+        result["refused"] = sum(1 for r in records if r.refused)
+        result["error_examples"] = sorted({f"{r.action}: {r.error[:200]}" for r in records
+                                           if not r.ok})[:8]
+        done = [r for r in records if r.ok]
+        result["throughput_per_s"] = {
+            "all": round(len(done) / span, 3),
+            "mixed": round(sum(r.action in mixed_actions for r in done) / span, 3),
+            "light": round(sum(r.action in light_actions for r in done) / span, 3)}
+        light_ok = np.array([r.seconds for r in records if r.ok and r.action in light_actions])
+        result["light_p95_s"] = round(float(np.percentile(light_ok, 95)), 3) if light_ok.size else None
     return result
 
 
@@ -467,31 +470,27 @@ def run_costs(args) -> dict:
     """Each action alone on an idle server: the server's CPU seconds and the wall time per call
     (median of ``--repeat`` after one warm-up call), at the load's settings and, for the
     training and text actions, at the page's defaults too."""
-    downloads = Path(tempfile.mkdtemp(prefix="genlab-bench-costs-"))
     plan = [(name, name, None) for name in (*MIXED, *LIGHT) if name in args.costs_of.split(",")]
     plan += [(f"{name} (page defaults)", name, {}) for name in AT_PAGE_DEFAULTS
              if name in args.costs_of.split(",")]
     rows = {}
-    try:
-        with server(1, [*RUN_LIMITS, *args.limit], args.lang, Path(args.log_dir)) as (url, urls, proc):
-            pid = replica_pids(urls, proc)[0]
-            client = connect(f"{url}/{args.lang}/", Run(), downloads)
-            defaults = endpoint_defaults(client)
-            for label, name, changes in plan:
-                rng = random.Random(0)
-                call(client, name, rng, defaults, changes)
-                cpu, wall, errors = [], [], []
-                for _ in range(args.repeat):
-                    c0, t0 = cpu_seconds(pid), time.perf_counter()
-                    record = call(client, name, rng, defaults, changes)
-                    wall.append(time.perf_counter() - t0)
-                    cpu.append(cpu_seconds(pid) - c0)
-                    errors += [record.error] if not record.ok else []
-                rows[label] = {"cpu_s": round(float(np.median(cpu)), 3),
-                               "wall_s": round(float(np.median(wall)), 3), "errors": errors[:1]}
-            client.close()
-    finally:
-        shutil.rmtree(downloads, ignore_errors=True)
+    with server(1, [*RUN_LIMITS, *args.limit], args.lang, Path(args.log_dir)) as (url, urls, proc):
+        pid = replica_pids(urls, proc)[0]
+        client = connect(f"{url}/{args.lang}/", Run())
+        defaults = endpoint_defaults(client)
+        for label, name, changes in plan:
+            rng = random.Random(0)
+            call(client, name, rng, defaults, changes)
+            cpu, wall, errors = [], [], []
+            for _ in range(args.repeat):
+                c0, t0 = cpu_seconds(pid), time.perf_counter()
+                record = call(client, name, rng, defaults, changes)
+                wall.append(time.perf_counter() - t0)
+                cpu.append(cpu_seconds(pid) - c0)
+                errors += [record.error] if not record.ok else []
+            rows[label] = {"cpu_s": round(float(np.median(cpu)), 3),
+                           "wall_s": round(float(np.median(wall)), 3), "errors": errors[:1]}
+        client.close()
     return {"benchmark": "load-costs", "repeat": args.repeat, "costs": rows,
             "load": machine_load()}
 
