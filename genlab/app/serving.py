@@ -12,6 +12,7 @@ queue, so a queue of heavy jobs never delays a slider move.
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextvars
 import ctypes
 import functools
@@ -428,7 +429,7 @@ def health(blocks_by_lang: dict) -> dict:
 
 # ---------------------------------------------------------------- a new session, cheaply
 
-class LazyComponentConfigs(dict):
+class LazyComponentConfigs(collections.UserDict):
     """``SessionState.config_values`` computed per component when first read, not all up front.
 
     Gradio builds a new session's copy of every component's config when the session's first
@@ -444,44 +445,29 @@ class LazyComponentConfigs(dict):
         super().__init__()
         self._blocks_config, self._pending = blocks_config, dict.fromkeys(ids)
 
-    def _fill(self, key=None) -> None:
-        keys = list(self._pending) if key is None else [key] if key in self._pending else []
-        for k in keys:
+    def _fill(self, keys) -> None:
+        for k in [k for k in keys if k in self._pending]:
             del self._pending[k]
-            dict.__setitem__(self, k, self._blocks_config.config_for_block(k, [], self._blocks_config.blocks[k]))
+            self.data[k] = self._blocks_config.config_for_block(k, [], self._blocks_config.blocks[k])
 
+    # keys(), values(), items() and get() come from these (the Mapping mixins)
     def __getitem__(self, key):
-        self._fill(key)
-        return dict.__getitem__(self, key)
+        self._fill([key])
+        return self.data[key]
 
     def __setitem__(self, key, value):
         self._pending.pop(key, None)
-        dict.__setitem__(self, key, value)
+        self.data[key] = value
 
     def __contains__(self, key):
-        return key in self._pending or dict.__contains__(self, key)
-
-    def get(self, key, default=None):
-        return self[key] if key in self else default
+        return key in self._pending or key in self.data
 
     def __len__(self):
-        return dict.__len__(self) + len(self._pending)
+        return len(self.data) + len(self._pending)
 
     def __iter__(self):
-        self._fill()
-        return dict.__iter__(self)
-
-    def keys(self):
-        self._fill()
-        return dict.keys(self)
-
-    def values(self):
-        self._fill()
-        return dict.values(self)
-
-    def items(self):
-        self._fill()
-        return dict.items(self)
+        self._fill(list(self._pending))
+        return iter(self.data)
 
 
 class _WithoutComponents:

@@ -116,9 +116,9 @@ class TwoParadigmsResult(Result):
 
     def show(self):
         """Both paradigms at (t_lr, t_em) as a plotly figure, with the loss and log-likelihood curves."""
-        import plotly.graph_objects as go
+        from genlab.viz import plotly_figure
 
-        return go.Figure(self.spec(), _validate=False)
+        return plotly_figure(self.spec())
 
     def figure(self):
         """The same in matplotlib (the widget's)."""

@@ -47,13 +47,6 @@ def figure_text(section: str, lang: str, keys) -> dict:
     return {key: tr(key) for key in keys}
 
 
-def _plotly(spec: dict):
-    """A plotly Figure of a figure dict, unvalidated (the dict was built to plotly's schema)."""
-    import plotly.graph_objects as go
-
-    return go.Figure(spec, _validate=False)
-
-
 def mixture_from_rows(rows, param_name: str = "components") -> MixtureParams:
     """Rows (weight, mean x, mean y, var x, cov xy, var y) -> MixtureParams, the weights normalised."""
     from genlab.prob.gaussian import cholesky
@@ -173,7 +166,9 @@ class ConditionalKdeResult(Result):
 
     def show(self):
         """The curves as a plotly figure; ``figure()``: the lecture's matplotlib one."""
-        return _plotly(self.spec())
+        from genlab.viz import plotly_figure
+
+        return plotly_figure(self.spec())
 
     def figure(self):
         from genlab.viz.prob import kde_curves
@@ -237,7 +232,9 @@ class MomentsResult(Result):
 
     def show(self):
         """The figure in plotly; ``figure()``: the lecture's matplotlib one."""
-        return _plotly(self.spec())
+        from genlab.viz import plotly_figure
+
+        return plotly_figure(self.spec())
 
     def figure(self):
         from genlab.viz.prob import mean_sigma

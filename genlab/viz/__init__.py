@@ -6,7 +6,8 @@ mixture_samples.
 ``genlab.viz.taxonomy``: taxonomy_panels (one panel per model of the three kinds).
 ``genlab.viz.images``: to_uint8, tile, upscale (image batches and grids, for every family).
 ``figure_png`` and ``figure_image``: a matplotlib figure as PNG bytes or as an RGB image;
-``screen_precision``: a plotly figure dict's arrays in float32, for the browser.
+``screen_precision``: a plotly figure dict's arrays in float32, for the browser;
+``plotly_figure``: a Figure of such a dict.
 Modules are imported on use so that importing genlab.viz stays light.
 """
 
@@ -32,6 +33,14 @@ def screen_precision(spec: dict) -> dict:
             if isinstance(value, np.ndarray) and value.dtype.kind == "f":
                 trace[key] = value.astype(np.float32)
     return spec
+
+
+def plotly_figure(spec: dict):
+    """A plotly Figure of a figure dict built to plotly's schema, without validating it again
+    (validation costs more than building the dict; the tests validate every dict once)."""
+    import plotly.graph_objects as go
+
+    return go.Figure(spec, _validate=False)
 
 
 def figure_png(fig) -> bytes:

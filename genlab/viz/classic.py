@@ -14,7 +14,7 @@ from genlab.classic.em import EMHistory
 from genlab.classic.logreg import LogRegPath
 from genlab.classic.mle_kl import MLEKLCurve
 from genlab.prob.mixture import mixture_sample
-from genlab.viz import screen_precision
+from genlab.viz import plotly_figure, screen_precision
 
 C1, C2 = "#1f77b4", "#ff7f0e"
 
@@ -162,10 +162,7 @@ def mle_kl(curve: MLEKLCurve, *, text: dict):
 def two_paradigms_plotly(x1, x2, path: LogRegPath, history: EMHistory, t_lr: int, t_em: int,
                          **options):
     """``two_paradigms`` as a plotly figure (options as ``two_paradigms_spec``)."""
-    import plotly.graph_objects as go
-
-    return go.Figure(two_paradigms_spec(x1, x2, path, history, t_lr, t_em, **options),
-                     _validate=False)
+    return plotly_figure(two_paradigms_spec(x1, x2, path, history, t_lr, t_em, **options))
 
 
 def two_paradigms_spec(x1, x2, path: LogRegPath, history: EMHistory, t_lr: int, t_em: int, *,

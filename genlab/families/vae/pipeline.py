@@ -349,9 +349,9 @@ class DigitWalkResult(Result):
     def show(self):
         """The decoded digit beside the latent map (the decoded grid, held-out codes, the point), in
         plotly; ``figure()``: the same in matplotlib."""
-        import plotly.graph_objects as go
+        from genlab.viz import plotly_figure
 
-        return go.Figure(self.spec(), _validate=False)
+        return plotly_figure(self.spec())
 
     def figure(self):
         from genlab.families.vae import figures
