@@ -80,7 +80,7 @@ def _test_tab():
     module.STRINGS = {"en": {}, "ru": {}}
 
     def heavy(x):
-        RELEASE.wait(60)
+        RELEASE.wait(600)  # bounded, and long enough for a loaded CI machine: the test releases it
         return x
 
     def light(x):
@@ -132,6 +132,18 @@ def wait_until_queued(url, reached, within_s=60):
         time.sleep(0.1)
 
 
+def wait_until_running(job, within_s=60):
+    """Wait until the server has started ``job`` (its "process_starts" message), so that the
+    next submissions queue behind it: were three sent at once, the queue of 2 could refuse the
+    third before the first one left it."""
+    from gradio_client.utils import Status
+
+    deadline = time.monotonic() + within_s
+    while (status := job.status().code) != Status.PROCESSING:
+        assert time.monotonic() < deadline, f"the first heavy event did not start within {within_s} s: {status}"
+        time.sleep(0.05)
+
+
 def test_light_events_are_not_delayed_by_heavy_ones_and_a_full_queue_refuses_in_the_users_language(tiny_class):
     from gradio_client import Client
     from gradio_client.utils import QueueError
@@ -139,7 +151,7 @@ def test_light_events_are_not_delayed_by_heavy_ones_and_a_full_queue_refuses_in_
     url = tiny_class
     client = Client(f"{url}/en/", verbose=False, download_files=False)
     running = client.submit(1, api_name="/test_heavy")           # takes the only heavy slot
-    time.sleep(1.0)
+    wait_until_running(running)
     waiting = [client.submit(i, api_name="/test_heavy") for i in (2, 3)]  # fill the queue (2)
     wait_until_queued(url, lambda queued: sum(queued.values()) >= 2)
 
@@ -161,7 +173,9 @@ def test_light_events_are_not_delayed_by_heavy_ones_and_a_full_queue_refuses_in_
     assert api.status_code == 503 and "the server is busy" in api.json()["detail"]
 
     # Each page has its own queue: fill the Russian one and its refusal is in Russian.
-    ru_waiting = [ru.submit(i, api_name="/test_heavy") for i in (6, 7, 8)]
+    ru_running = ru.submit(6, api_name="/test_heavy")
+    wait_until_running(ru_running)
+    ru_waiting = [ru_running] + [ru.submit(i, api_name="/test_heavy") for i in (7, 8)]
     wait_until_queued(url, lambda queued: queued["ru"] >= 2)
     refused_ru = join(url, "ru", "test_heavy", "browser-ru", 9)
     assert refused_ru.status_code == 429
