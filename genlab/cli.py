@@ -132,7 +132,7 @@ def serve(host: str = typer.Option("127.0.0.1", help="Address to listen on: 127.
 
     from genlab.app import exposure_warning, parse_auth
     from genlab.i18n import LANGS
-    from genlab.limits import queue_limits
+    from genlab.limits import queue_limits, replica_overrides
 
     if lang not in LANGS:
         fail(f"--lang: {lang!r} is not one of {', '.join(LANGS)}")
@@ -147,7 +147,11 @@ def serve(host: str = typer.Option("127.0.0.1", help="Address to listen on: 127.
             warning = exposure_warning(host, users, allow_downloads)
             if warning:
                 typer.echo(warning, err=True)
-            serve_class(replicas, host, port, lang, [a for item in limit for a in ("--limit", item)]
+            per_replica = replica_overrides(limit, replicas)
+            if per_replica != list(limit):
+                typer.echo(f"genlab: each replica runs --limit {per_replica[-1]} (this machine's cores "
+                           "shared among the replicas; --limit heavy_jobs=N sets it)", err=True)
+            serve_class(replicas, host, port, lang, [a for item in per_replica for a in ("--limit", item)]
                         + (["--allow-downloads"] if allow_downloads else []))
             return
     except InputError as err:

@@ -169,6 +169,20 @@ def queue_limits(overrides=()) -> QueueLimits:
     return replace(QUEUE, **changes)
 
 
+def replica_overrides(overrides, replicas: int, cores: int | None = None) -> list[str]:
+    """The ``--limit`` overrides each of ``replicas`` replicas runs with: the operator's, and
+    unless they set ``heavy_jobs``, the machine's cores shared out among the replicas (at least
+    one each; the README's sizing rule: ``heavy_jobs`` = the cores a replica may use)."""
+    import os
+
+    overrides = list(overrides)
+    if replicas > 1 and not any(item.partition("=")[0].strip() == "heavy_jobs" for item in overrides):
+        if cores is None:
+            cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+        overrides.append(f"heavy_jobs={max(1, cores // replicas)}")
+    return overrides
+
+
 def queue_table() -> str:
     rows = ["| limit | default | what it bounds |", "|---|---|---|"]
     rows += [f"| `{f.name}` | {getattr(QUEUE, f.name):g} | {f.metadata['doc']} |" for f in fields(QueueLimits)]

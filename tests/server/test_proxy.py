@@ -13,6 +13,7 @@ import socket
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import httpx
@@ -226,3 +227,17 @@ def test_browsers_stay_on_their_replica_for_every_request(class_of_two):
             assert set(seen) == set(ports)
         finally:
             browser.close()
+
+
+def test_replicas_share_the_cores_among_their_heavy_jobs_unless_the_teacher_says():
+    """The README's sizing rule as the default of --replicas N: heavy_jobs = cores / N (at least
+    1); a teacher's own heavy_jobs wins; one replica keeps the declared default."""
+    from genlab.limits import QUEUE, queue_limits, replica_overrides
+
+    assert queue_limits(replica_overrides([], 2, cores=2)).heavy_jobs == 1
+    assert queue_limits(replica_overrides([], 4, cores=16)).heavy_jobs == 4
+    assert queue_limits(replica_overrides([], 3, cores=2)).heavy_jobs == 1
+    assert replica_overrides(["heavy_jobs=3", "queue_size=50"], 2, cores=2) == ["heavy_jobs=3", "queue_size=50"]
+    assert queue_limits(replica_overrides(["queue_size=50"], 2, cores=2)) == replace(
+        QUEUE, heavy_jobs=1, queue_size=50)
+    assert replica_overrides([], 1, cores=16) == []
