@@ -64,7 +64,8 @@ def kde_grid(x, grid=None, *, bandwidth_rule: str | float = "silverman", n_point
     x : (n,) samples
     grid : (m,) equidistant increasing points, or None for ``default_grid(x, n_points)``
     bandwidth_rule : "silverman", "scott" or a positive kernel width h
-    oversample : the binning grid is this many times finer than ``grid``
+    oversample : the binning grid is at least this many times finer than ``grid`` (and
+        finer than h/16, whatever the grid)
 
     Returns
     -------
@@ -83,6 +84,13 @@ def kde_grid(x, grid=None, *, bandwidth_rule: str | float = "silverman", n_point
     if step <= 0 or not np.allclose(np.diff(grid), step, rtol=1e-6, atol=1e-12 * abs(step)):
         raise InputError("grid", "grid_not_equidistant")
     h = bandwidth(x, bandwidth_rule)
+    if step > 2.0 * h and x.size * m <= 2**25:
+        # A kernel narrower than the grid's step (most samples equal, a few far away): binning
+        # would need a grid much finer than h, and the exact sum at the grid's points is cheaper.
+        return grid, kde_exact(x, grid, bandwidth_rule=h)
+    # The binning grid resolves the kernel too: at a spacing of h/16 linear binning is within
+    # 0.1 % of the exact sum on a kernel's flank (at h/4, 14 %); usually ``oversample`` is finer.
+    oversample = max(oversample, int(np.ceil(16.0 * step / h)))
     fine = step / oversample
     # extend the fine grid by whole steps so it holds every sample strictly inside
     below = max(0, int(np.ceil((grid[0] - x.min()) / fine)) + 1)
