@@ -216,3 +216,29 @@ def test_init_from_a_model_with_byte_tokens_copies_every_row(trained_dir):
     assert warm_start(new, trained_dir) == old.tokenizer.vocab_size
     for name, tensor in old.state_dict().items():
         assert torch.equal(tensor, new.state_dict()[name]), name
+
+
+def test_export_writes_float16_weights_with_a_card_of_these_weights_and_keeps_a_persons_card(tmp_path):
+    """``--export DIR``: the best model in float16 beside a model card naming the command that
+    made it, its size and its validation history (not huggingface_hub's placeholder); a card
+    already in DIR is kept as README.previous.md."""
+    from safetensors import safe_open
+
+    out, export = tmp_path / "run", tmp_path / "exported"
+    export.mkdir()
+    (export / "README.md").write_text("# my notes\n", encoding="utf-8")
+    result = runner.invoke(app, ["train", "autoregressive", "--out", str(out), "--steps", "4",
+                                 "--eval-every", "2", "--export", str(export), *TINY])
+    assert result.exit_code == 0, result.output
+    with safe_open(str(export / "model.safetensors"), "pt") as weights:
+        assert {str(weights.get_tensor(name).dtype) for name in weights.keys()} == {"torch.float16"}
+    card = (export / "README.md").read_text(encoding="utf-8")
+    assert f"genlab train autoregressive --out {out} --steps 4 " in card and f"--export {export}" in card
+    assert "--seed 3" in card and "1 layers, 1 heads, width 8" in card and "Hub" not in card
+    record = json.loads((out / "best" / "trainer.json").read_text(encoding="utf-8"))
+    assert f"**{record['step']} (exported)**" in card
+    assert [line.split("|")[1].strip().strip("*").split()[0] for line in card.splitlines()
+            if line.startswith("| ") and line.split("|")[1].strip().strip("*")[:1].isdigit()] == [
+        str(h["step"]) for h in record["history"]]
+    assert (export / "README.previous.md").read_text(encoding="utf-8") == "# my notes\n"
+    assert CharLM.load_lab(export).num_parameters() > 0

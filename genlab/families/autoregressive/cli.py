@@ -65,8 +65,20 @@ def train(
     if export is not None:
         import torch
 
+        from genlab.families.autoregressive.card import write_model_card
+
         model.save_lab(export, dtype=torch.float16)
-        log(f"exported float16 weights to {export}")
+        record = json.loads((out / "best" / "trainer.json").read_text(encoding="utf-8"))
+        command = ("genlab train autoregressive " + " ".join(
+            f"--{name.replace('_', '-')} {value}" for name, value in (
+                ("out", out), ("steps", steps), ("budget_minutes", budget_minutes), ("n_layer", n_layer),
+                ("n_head", n_head), ("n_embd", n_embd), ("block_size", block_size),
+                ("batch_size", batch_size), ("lr", lr), ("min_lr", min_lr), ("warmup_steps", warmup_steps),
+                ("russian_fraction", russian_fraction), ("eval_every", eval_every), ("seed", seed),
+                ("threads", threads), ("init_from", init_from), ("export", export)) if value is not None)
+            + (" (resumed with --resume)" if resume else ""))
+        write_model_card(export, record, command=command)
+        log(f"exported float16 weights and their model card to {export}")
     log(json.dumps(metrics))
 
 
