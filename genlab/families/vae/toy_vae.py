@@ -236,7 +236,7 @@ def _load_toy_vae(data: str) -> ToyVAE:
     check_choice("data", data, TOY_SETS)
     folder = _asset(data)
     if not (folder / "model.safetensors").is_file():
-        raise InputError("model", "unavailable", reason=f"no shipped toy VAE for {data} in {folder}")
+        raise InputError("model", "no_toy_vae", data=data, folder=folder)
     return ToyVAE.load_lab(folder)
 
 
