@@ -253,9 +253,9 @@ class _FeatureEngine:
             rows_left = self.n_rows - sum(slab.shape[1] for slab in self.slabs.values())
             rows = min(max(1, SLAB_ROWS // self.chunk) * self.chunk, rows_left)
             affordable = self.cache_left // (phi.shape[0] * phi.itemsize)
-            if affordable < rows:
-                rows = affordable // self.chunk * self.chunk if affordable >= self.chunk else b
-            if rows < b or affordable < rows:
+            if affordable < rows:                          # the budget's last slab: whole chunks
+                rows = affordable // self.chunk * self.chunk
+            if rows < b:
                 self.cache_left = 0                        # full: no later chunk is kept
                 return
             self._filling = [np.empty((phi.shape[0], rows), dtype=phi.dtype), index, 0]
