@@ -8,6 +8,7 @@ process and every function here does nothing, so single-process code pays nothin
 
 from __future__ import annotations
 
+import atexit
 import functools
 import os
 from dataclasses import dataclass
@@ -47,7 +48,28 @@ def world() -> World:
         torch.cuda.set_device(local_rank)
     if not dist.is_initialized():
         dist.init_process_group(backend=backend)
+        atexit.register(_leave, backend)
     return World(rank, size, local_rank, device, backend)
+
+
+def _leave(backend: str) -> None:
+    """At exit, wait for every process, then take the process group down: a process that left
+    while another's gloo threads still talked to it was aborted ("terminate called without an
+    active exception", exit code -6). A process that crashed is waited for 60 s at most."""
+    import datetime
+
+    import torch.distributed as dist
+
+    if not dist.is_initialized():
+        return
+    try:
+        if backend == "gloo":
+            dist.monitored_barrier(timeout=datetime.timedelta(seconds=60))
+        else:
+            dist.barrier()
+    except RuntimeError:
+        pass  # another process is gone: nothing left to wait for
+    dist.destroy_process_group()
 
 
 def is_main() -> bool:
