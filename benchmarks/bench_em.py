@@ -4,10 +4,12 @@ Same data, same initial parameters (weights_init / means_init / precisions_init 
 "random" init), full covariances, float64, early stopping off (sklearn: tol=0), same reg_covar,
 same number of iterations. Each side of each row runs in its own subprocess, one after the other:
 
-* time per iteration: the median CPU time between the starts of consecutive E-steps (sklearn: its
+* time per iteration: the median time between the starts of consecutive E-steps (sklearn: its
   ``_e_step`` wrapped with a clock on the instance; genlab: ``em_fit``'s callback); one interval
-  is one whole EM iteration (E-step, M-step, log-likelihood). CPU time of the one process, not
-  wall time, because the machine is shared; BLAS is pinned to the same number of threads.
+  is one whole EM iteration (E-step, M-step, log-likelihood). BLAS is pinned to the same number
+  of threads on both sides (``--threads``; 0: every core, what a user gets by default). On one
+  thread the clock is the process's CPU time (the machine is shared: a descheduled process
+  does not count); on more it is wall time (CPU time would add the threads up).
 * working memory: the peak of ``tracemalloc`` (NumPy reports its buffers to it) during a second,
   two-iteration fit from the same parameters, beyond the data themselves;
 * the log-likelihood trajectories are compared (max relative difference per iteration).
@@ -16,7 +18,7 @@ At n = 1e7 the data are a 2.6 GB ``.npy`` file (d = 32) that genlab reads memory
 chunk, as ``genlab train mixture --data FILE.npy`` does; scikit-learn is not run there (it needs the
 data in memory and minutes per iteration on this machine).
 
-    python benchmarks/bench_em.py [--json] [--grid default|quick|target] [--threads 1] [--before REV]
+    python benchmarks/bench_em.py [--json] [--grid default|quick|target] [--threads 1|N|0] [--before REV]
 
 ``--before REV`` adds genlab's EM as it was at git revision REV (its ``genlab/classic/em.py``,
 run on today's helpers) as a third side, for a before/after in the same run; ``--grid target``
@@ -95,13 +97,14 @@ def worker(side: str, n: int, d: int, k: int, iters: int, path: str | None, befo
     if side == "before":
         em_fit = load_before(before).em_fit  # noqa: F811
 
+    clock = time.process_time if int(os.environ["OMP_NUM_THREADS"]) == 1 else time.perf_counter
     x = np.load(path, mmap_mode="r") if path else make_data(n, d, k)
     # genlab: em_fit's own "random" init with seed 1; the others: the same parameters
     init = None if side == "genlab" else initial_params(x, k, "random", rng=np.random.default_rng(1))
     if side in ("genlab", "before"):
         def fit(m, stamps):
             return em_fit(x, k, initial=init, init="random", seed=1, n_iter=m, early_stop=False,
-                          reg_covar=1e-6, callback=lambda t, ll: stamps.append(time.process_time()))
+                          reg_covar=1e-6, callback=lambda t, ll: stamps.append(clock()))
         stamps = []
         hist = fit(iters, stamps)
         # callback t fires after the sweep at parameters t; the last sweep computes no M-step sums
@@ -120,7 +123,7 @@ def worker(side: str, n: int, d: int, k: int, iters: int, path: str | None, befo
         e_step = gm._e_step
 
         def timed_e_step(X, *args, **kwargs):
-            stamps.append(time.process_time())
+            stamps.append(clock())
             return e_step(X, *args, **kwargs)
 
         gm._e_step = timed_e_step  # instance attribute: fit() calls it once per iteration + once at the end
@@ -142,6 +145,7 @@ def worker(side: str, n: int, d: int, k: int, iters: int, path: str | None, befo
 
 
 def run_side(side, n, d, k, iters, path, threads, before=None):
+    threads = threads or os.cpu_count()
     env = {**os.environ, "OMP_NUM_THREADS": str(threads), "OPENBLAS_NUM_THREADS": str(threads),
            "MKL_NUM_THREADS": str(threads), "PYTHONPATH": str(ROOT)}
     cmd = [sys.executable, __file__, "--worker", side, str(n), str(d), str(k), str(iters)]
@@ -192,7 +196,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--grid", choices=sorted(GRIDS), default="default")
-    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--threads", type=int, default=1,
+                        help="BLAS threads of both sides (0: every core); 1 is timed in CPU time, more in wall time.")
     parser.add_argument("--data-dir", type=Path, default=None,
                         help="Folder for the n = 1e7 data files (default: a temporary folder).")
     parser.add_argument("--before", default=None, metavar="REV",
@@ -208,7 +213,7 @@ def main():
         import sklearn.mixture  # noqa: F401
 
         side, n, d, k, iters = args.worker[0], *map(int, args.worker[1:])
-        with threadpool_limits(limits=int(os.environ.get("OMP_NUM_THREADS", "1"))):
+        with threadpool_limits(limits=int(os.environ["OMP_NUM_THREADS"])):
             print(json.dumps(worker(side, n, d, k, iters, args.file, args.before_file)))
         return
     rows = []
@@ -224,7 +229,7 @@ def main():
             if not args.json:
                 print(markdown([row]).splitlines()[-1], flush=True)
     if args.json:
-        print(json.dumps({"benchmark": "em", "threads": args.threads, "rows": rows}, indent=2))
+        print(json.dumps({"benchmark": "em", "threads": args.threads or os.cpu_count(), "rows": rows}, indent=2))
     else:
         print(markdown(rows))
         if before:
