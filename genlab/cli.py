@@ -1,5 +1,6 @@
 """The ``genlab`` command line (the contract in DESIGN.md).
 
+    genlab [--lang en|ru] COMMAND ...   (or GENLAB_LANG=ru: the language of every message)
     genlab serve [--host] [--port] [--lang en|ru] [--replicas N] [--limit NAME=VALUE]
     genlab train FAMILY ...     genlab sample FAMILY ...     genlab eval FAMILY ...
     genlab bench NAME [--json]  genlab verify FILE           genlab info
@@ -10,14 +11,16 @@ module (see ``genlab.registry``); a family that is not built yet says so and exi
 
 from __future__ import annotations
 
+import errno
 import json
 import sys
 from pathlib import Path
-from typing import Optional
+from typing import NoReturn, Optional
 
 import typer
 
 from genlab.errors import InputError
+from genlab.i18n import LANGS, Translator, format_error
 from genlab.registry import FAMILIES, cli_module
 
 app = typer.Typer(help="genlab: see, learn and use modern generative models.",
@@ -34,9 +37,36 @@ app.add_typer(eval_app, name="eval")
 VERBS = {"train": (train_app, "train"), "sample": (sample_app, "sample"), "eval": (eval_app, "evaluate")}
 
 
-def fail(message: str, code: int = 2) -> None:
+# The language of this invocation's messages, chosen by the app's callback (--lang, GENLAB_LANG)
+# before any command runs: typer's way to hold a global option.
+_messages = {"lang": "en"}
+
+# The OS's own text (strerror) is English whatever the language: its common causes have templates.
+OS_ERROR_CODES = {errno.ENOENT: "os_no_such_file", errno.EACCES: "os_permission", errno.EPERM: "os_permission",
+                  errno.EISDIR: "os_is_folder", errno.ENOTDIR: "os_not_folder", errno.ENOSPC: "os_no_space"}
+
+
+@app.callback()
+def choose_language(ctx: typer.Context, lang: str = typer.Option(
+        "en", "--lang", envvar="GENLAB_LANG", help=f"Language of the messages: {' or '.join(LANGS)} "
+                                                   "(or set GENLAB_LANG).")):
+    _messages["lang"] = checked_lang(lang)
+    ctx.call_on_close(lambda: _messages.update(lang="en"))  # the next invocation (a test's) starts afresh
+
+
+def checked_lang(lang: str | None) -> str:
+    """``lang``, or the CLI's language when a command's own --lang is not given."""
+    lang = lang or _messages["lang"]
+    if lang not in LANGS:
+        fail("--lang", "not_choice", value=repr(lang), choices=", ".join(LANGS))
+    return lang
+
+
+def fail(param: str, code: str, **details) -> NoReturn:
+    """One line ``error: ...``, the template ``code`` of errors.json in the CLI's language; exit code 2."""
+    message = format_error(param, code, details, _messages["lang"])
     typer.secho(f"error: {message}", fg=typer.colors.RED, err=True)
-    raise typer.Exit(code)
+    raise typer.Exit(2)
 
 
 def built_families(verb_function: str) -> list[str]:
@@ -46,9 +76,8 @@ def built_families(verb_function: str) -> list[str]:
 
 def _not_built_command(verb: str, family: str, function: str):
     def command():
-        available = ", ".join(built_families(function)) or "none yet"
-        fail(f"'genlab {verb} {family}': the {family} family is not built yet. "
-             f"Available for '{verb}': {available}.")
+        fail(f"'genlab {verb} {family}'", "family_not_built", family=family, verb=verb,
+             available=", ".join(built_families(function)) or "-")
     command.__doc__ = f"(not built yet) {family}."
     return command
 
@@ -74,11 +103,12 @@ def _with_user_errors(fn, writes_out: bool = False):
             return fn(*args, **kwargs)
         except InputError as err:
             flag = flags.get(err.param.lstrip("-").replace("-", "_"))
-            fail((InputError(flag, err.code, **err.details) if flag else err).message("en"))
+            fail(flag or err.param, err.code, **err.details)
         except OSError as err:  # a file the user named, read or written by a library genlab calls
             if err.filename is None:
                 raise
-            fail(f"{err.filename}: {err.strerror or type(err).__name__}")
+            fail(str(err.filename), OS_ERROR_CODES.get(err.errno, "os_error"),
+                 reason=err.strerror or type(err).__name__)
     return wrapper
 
 
@@ -112,10 +142,12 @@ def _register_families() -> None:
 
 
 @app.command()
+@_with_user_errors
 def serve(host: str = typer.Option("127.0.0.1", help="Address to listen on: 127.0.0.1 is this "
                                                      "machine only; 0.0.0.0 is every network."),
           port: int = typer.Option(7860, min=1, max=65535, help="Port to listen on."),
-          lang: str = typer.Option("en", help="Default interface language: en or ru."),
+          lang: Optional[str] = typer.Option(None, help="Default interface language: en or ru "
+                                             "(default: the language of the messages)."),
           replicas: int = typer.Option(1, min=1, max=64, help="Run this many replicas on the ports "
                                        "after --port, behind nginx on --port (needs nginx)."),
           limit: list[str] = typer.Option([], help="Override a queue limit of genlab.limits, "
@@ -131,31 +163,25 @@ def serve(host: str = typer.Option("127.0.0.1", help="Address to listen on: 127.
     import os
 
     from genlab.app import exposure_warning, parse_auth
-    from genlab.i18n import LANGS
     from genlab.limits import queue_limits, replica_overrides
 
-    if lang not in LANGS:
-        fail(f"--lang: {lang!r} is not one of {', '.join(LANGS)}")
-    try:
-        queue = queue_limits(limit)
-        users = parse_auth(auth, os.environ.get("GENLAB_AUTH"))
-        if replicas > 1:
-            from genlab.app.replicas import serve_class
+    lang = checked_lang(lang)
+    queue = queue_limits(limit)
+    users = parse_auth(auth, os.environ.get("GENLAB_AUTH"))
+    warning = exposure_warning(host, users, allow_downloads, _messages["lang"])
+    if warning:
+        typer.echo(warning, err=True)
+    if replicas > 1:
+        from genlab.app.replicas import serve_class
 
-            if users:  # to the replicas through their environment, not their (visible) arguments
-                os.environ["GENLAB_AUTH"] = ",".join(f"{u}:{p}" for u, p in users)
-            warning = exposure_warning(host, users, allow_downloads)
-            if warning:
-                typer.echo(warning, err=True)
-            per_replica = replica_overrides(limit, replicas)
-            if per_replica != list(limit):
-                typer.echo(f"genlab: each replica runs --limit {per_replica[-1]} (this machine's cores "
-                           "shared among the replicas; --limit heavy_jobs=N sets it)", err=True)
-            serve_class(replicas, host, port, lang, [a for item in per_replica for a in ("--limit", item)]
-                        + (["--allow-downloads"] if allow_downloads else []))
-            return
-    except InputError as err:
-        fail(str(err))
+        if users:  # to the replicas through their environment, not their (visible) arguments
+            os.environ["GENLAB_AUTH"] = ",".join(f"{u}:{p}" for u, p in users)
+        per_replica = replica_overrides(limit, replicas)
+        if per_replica != list(limit):
+            typer.echo(Translator("app", _messages["lang"])("replica_limit", limit=per_replica[-1]), err=True)
+        serve_class(replicas, host, port, lang, [a for item in per_replica for a in ("--limit", item)]
+                    + (["--allow-downloads"] if allow_downloads else []))
+        return
     from genlab.app import serve as run_server
 
     run_server(host=host, port=port, lang=lang, queue=queue, auth=users, allow_downloads=allow_downloads)
@@ -171,25 +197,23 @@ def bench(name: str = typer.Argument(..., help="Benchmark name: benchmarks/bench
     available = sorted(p.stem.removeprefix("bench_") for p in folder.glob("bench_*.py"))
     script = folder / f"bench_{name}.py"
     if not script.is_file():
-        fail(f"no benchmark named {name!r}. Available: {', '.join(available) or 'none'} "
-             "(benchmarks run from a clone of the repository).")
+        fail("NAME", "no_benchmark", name=repr(name), available=", ".join(available) or "-")
     sys.argv = [str(script)] + (["--json"] if as_json else [])
     runpy.run_path(str(script), run_name="__main__")
 
 
 @app.command()
 def verify(file: Path = typer.Argument(..., help="A PNG, WAV/FLAC, JSON, text or .npy file (its record in FILE.npy.json)."),
-           lang: str = typer.Option("en", help="Language of the verdict line: en or ru.")):
+           lang: Optional[str] = typer.Option(None, help="Language of the verdict line: en or ru "
+                                              "(default: the language of the messages).")):
     """Report the provenance (metadata and watermark) of a file, or that none is found: a one-line
     verdict, then the whole report as JSON."""
-    from genlab.i18n import LANGS
     from genlab.provenance import verify_report
     from genlab.sections.ethics import verdict_line
 
-    if lang not in LANGS:
-        fail(f"--lang: {lang!r} is not one of {', '.join(LANGS)}")
+    lang = checked_lang(lang)
     if not file.is_file():
-        fail(f"FILE: no such file: {file}")
+        fail("FILE", "no_such_file", name=str(file))
     report = verify_report(file)
     typer.echo(verdict_line(report, lang))
     typer.echo(json.dumps(report, indent=2, ensure_ascii=False))

@@ -162,20 +162,17 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def exposure_warning(host: str, auth, allow_downloads: bool) -> str | None:
+def exposure_warning(host: str, auth, allow_downloads: bool, lang: str = "en") -> str | None:
     """What an address other than this machine's own exposes, or None for a loopback address."""
+    from genlab.i18n import Translator
+
     if is_loopback(host):
         return None
-    return "\n".join([
-        f"genlab: WARNING: listening on {host}: every tab (text generation, diffusion, the VAE, "
-        "training the toy models, file uploads) is open to anyone who can reach this address.",
-        f"  password: on ({len(auth)} user{'s' if len(auth) != 1 else ''})" if auth else
-        "  password: OFF - anyone who can reach the address can use it (add --auth USER:PASSWORD "
-        "or set GENLAB_AUTH)",
-        "  pretrained downloads: ON (--allow-downloads) - a visitor can make this server download "
-        "models of several GB from the Hugging Face hub" if allow_downloads else
-        "  pretrained downloads: off - only models already on this machine load",
-    ])
+    tr = Translator("app", lang)
+    password = ("exposure_password_off" if not auth else
+                "exposure_password_one" if len(auth) == 1 else "exposure_password_many")
+    downloads = "exposure_downloads_on" if allow_downloads else "exposure_downloads_off"
+    return "\n".join([tr("exposure_open", host=host), tr(password, n=len(auth or ())), tr(downloads)])
 
 
 def serve(host: str = "127.0.0.1", port: int = 7860, lang: str = "en",
@@ -205,9 +202,6 @@ def serve(host: str = "127.0.0.1", port: int = 7860, lang: str = "en",
     serving.use_scratch_folder(scratch)
     try:
         app = create_app(lang, queue=queue, scratch=scratch, auth=auth)
-        warning = exposure_warning(host, auth, allow_downloads)
-        if warning:
-            print(warning, file=sys.stderr, flush=True)
         print(f"genlab: serving on http://{host}:{port}/{lang}/  (Ctrl+C stops)", flush=True)
         # open event streams (every page keeps one) would hold a graceful shutdown forever
         uvicorn.run(app, host=host, port=port, log_level="warning", timeout_graceful_shutdown=10,

@@ -81,3 +81,70 @@ def test_bench_unknown_name_lists_available():
     result = runner.invoke(app, ["bench", "nonexistent"])
     assert result.exit_code == 2
     assert "Available" in result.output
+
+
+BAD_LIMIT = ["serve", "--limit", "heavy_jobs=0"]  # refused before anything starts
+EN_LINE = "error: --limit heavy_jobs: 0 is outside the allowed range (0, inf]"
+RU_LINE = "error: --limit heavy_jobs: 0 вне допустимого диапазона (0, inf]"
+
+
+@pytest.mark.parametrize("before, env, line", [
+    ([], {"GENLAB_LANG": None}, EN_LINE),
+    (["--lang", "ru"], {"GENLAB_LANG": None}, RU_LINE),
+    ([], {"GENLAB_LANG": "ru"}, RU_LINE),
+    (["--lang", "en"], {"GENLAB_LANG": "ru"}, EN_LINE),  # the option wins over the environment
+])
+def test_a_bad_input_is_one_line_in_the_chosen_language(before, env, line):
+    result = runner.invoke(app, [*before, *BAD_LIMIT], env=env)
+    assert result.exit_code == 2  # an uncaught exception (a traceback) would be 1
+    assert result.output.strip() == line
+
+
+@pytest.mark.parametrize("args, words", [
+    (["bench", "nonexistent"], "нет бенчмарка 'nonexistent'"),
+    (["verify", "nope.png"], "FILE: нет такого файла: nope.png"),
+    (["serve", "--auth", "nocolon"], "error: --auth: ожидалось"),
+])
+def test_every_command_speaks_russian(args, words):
+    result = runner.invoke(app, ["--lang", "ru", *args])
+    assert result.exit_code == 2 and len(result.output.strip().splitlines()) == 1
+    assert words in result.output
+
+
+def test_verify_gives_its_verdict_in_the_cli_language_unless_told(tmp_path):
+    foreign = tmp_path / "foreign.txt"
+    foreign.write_text("hello")
+    assert "Происхождение не найдено" in runner.invoke(app, ["--lang", "ru", "verify", str(foreign)]).output
+    assert "No provenance found" in runner.invoke(app, ["--lang", "ru", "verify", "--lang", "en", str(foreign)]).output
+
+
+@pytest.mark.parametrize("before, env", [(["--lang", "de"], {}), ([], {"GENLAB_LANG": "de"})])
+def test_an_unknown_language_fails_clearly(before, env):
+    result = runner.invoke(app, [*before, "info"], env=env)
+    assert result.exit_code == 2
+    assert result.output.strip() == "error: --lang: 'de' is not one of: en, ru"
+
+
+def test_a_file_the_system_refuses_is_one_line_in_the_chosen_language(tmp_path):
+    """An OSError's own text (strerror) is the C library's English: the CLI says it from the locale."""
+    import errno
+
+    import typer
+
+    from genlab import cli
+
+    def read(path: str):
+        raise FileNotFoundError(errno.ENOENT, "No such file or directory", path)
+
+    group = typer.Typer()
+    group.callback()(cli.choose_language)
+    group.command("read")(cli._with_user_errors(read))
+    missing = str(tmp_path / "x.npy")
+    assert runner.invoke(group, ["read", missing]).output.strip() == f"error: {missing}: no such file or folder"
+    result = runner.invoke(group, ["--lang", "ru", "read", missing])
+    assert result.exit_code == 2 and result.output.strip() == f"error: {missing}: нет такого файла или папки"
+
+
+def test_help_names_the_language_option():
+    result = runner.invoke(app, ["--help"])
+    assert result.exit_code == 0 and "--lang" in result.output and "GENLAB_LANG" in result.output

@@ -81,6 +81,14 @@ def test_serve_on_all_addresses_prints_the_warning(fake_server, monkeypatch):
     assert downloads.allowed()
 
 
+def test_serve_warns_in_the_cli_language_and_serves_it_by_default(fake_server):
+    result = runner.invoke(cli, ["--lang", "ru", "serve", "--host", "0.0.0.0"])
+    assert result.exit_code == 0, result.output
+    assert "ВНИМАНИЕ: сервер слушает 0.0.0.0" in result.output and "пароль: ВЫКЛЮЧЕН" in result.output
+    assert "WARNING" not in result.output
+    assert fake_server["lang"] == "ru"
+
+
 def test_serve_sets_uvicorns_keep_alive_from_the_limits(fake_server):
     assert runner.invoke(cli, ["serve"]).exit_code == 0
     assert fake_server["run"]["timeout_keep_alive"] == 5  # uvicorn's own default
