@@ -64,6 +64,34 @@ def request_parameters(request_cls, *, exclude=(), parse: dict | None = None) ->
     return out
 
 
+def command_line(ctx, **resolved) -> str:
+    """The command that ``ctx`` (a ``typer.Context``) parsed, every option written out, defaults
+    included, so that a model card names the command that reproduces its weights whatever
+    options the command gains. ``resolved`` gives what a value became (a random seed: the seed
+    drawn). A flag is written when it differs from its default, an option left at None not at all."""
+    import shlex
+
+    names, parent = [], ctx
+    while parent.parent is not None:  # the root's name is how it was started (``python -m ...``)
+        names.insert(0, parent.info_name)
+        parent = parent.parent
+    words = ["genlab", *names]
+    for param in ctx.command.params:
+        value = resolved.get(param.name, ctx.params[param.name])
+        if value is None:
+            continue
+        flag = max(param.opts, key=len)
+        if param.param_type_name == "argument":
+            words.append(shlex.quote(str(value)))
+        elif param.is_flag:
+            if value != param.default:
+                words.append(flag if value else param.secondary_opts[0])
+        else:
+            for item in value if param.multiple else [value]:
+                words += [flag, shlex.quote(str(item))]
+    return " ".join(words)
+
+
 def as_flag_error(request_cls, err):
     """``err`` naming the option a user typed (``--data``) instead of the parameter (``data``);
     a table's cell keeps its place: ``--components[2, mean_y]``."""

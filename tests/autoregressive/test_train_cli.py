@@ -242,3 +242,21 @@ def test_export_writes_float16_weights_with_a_card_of_these_weights_and_keeps_a_
         str(h["step"]) for h in record["history"]]
     assert (export / "README.previous.md").read_text(encoding="utf-8") == "# my notes\n"
     assert CharLM.load_lab(export).num_parameters() > 0
+    _assert_the_card_names_every_option(card, ["--out", str(out), "--steps", "4", "--eval-every", "2",
+                                               "--export", str(export), *TINY])
+
+
+def _assert_the_card_names_every_option(card, args):
+    """The card's command writes out every option that has a value (a new option included) and
+    parses back to the options of the run."""
+    import shlex
+
+    from typer.main import get_command
+
+    command = get_command(app).commands["train"].commands["autoregressive"]
+    line = next(line for line in card.splitlines() if line.startswith("genlab train autoregressive "))
+    words = shlex.split(line)[3:]
+    ran = command.make_context("autoregressive", args).params
+    assert command.make_context("autoregressive", list(words)).params == ran  # click empties the list it parses
+    written = {p.name for p in command.params if set(p.opts) & set(words)}
+    assert written == {p.name for p in command.params if ran[p.name] is not None and not p.is_flag}

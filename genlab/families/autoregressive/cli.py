@@ -12,11 +12,12 @@ from typing import Optional
 
 import typer
 
-from genlab.cli_options import with_request
+from genlab.cli_options import command_line, with_request
 from genlab.families.autoregressive.pipeline import LAB, TextRequest
 
 
 def train(
+    ctx: typer.Context,
     out: Path = typer.Option(Path("runs/ar-bilingual"), help="Folder for best/ (lowest validation loss) and checkpoint/ (for --resume)."),
     steps: int = typer.Option(2000, help="Optimiser steps (the cosine schedule's length) when --budget-minutes is 0."),
     budget_minutes: float = typer.Option(0.0, help="Train for this many CPU minutes; the cosine learning-rate decay follows the CPU time spent."),
@@ -69,14 +70,8 @@ def train(
 
         model.save_lab(export, dtype=torch.float16)
         record = json.loads((out / "best" / "trainer.json").read_text(encoding="utf-8"))
-        command = ("genlab train autoregressive " + " ".join(
-            f"--{name.replace('_', '-')} {value}" for name, value in (
-                ("out", out), ("steps", steps), ("budget_minutes", budget_minutes), ("n_layer", n_layer),
-                ("n_head", n_head), ("n_embd", n_embd), ("block_size", block_size),
-                ("batch_size", batch_size), ("lr", lr), ("min_lr", min_lr), ("warmup_steps", warmup_steps),
-                ("russian_fraction", russian_fraction), ("eval_every", eval_every), ("seed", seed),
-                ("threads", threads), ("init_from", init_from), ("export", export)) if value is not None)
-            + (" (resumed with --resume)" if resume else ""))
+        # the weights come from one uninterrupted run of the options parsed; a resumed run says so apart
+        command = command_line(ctx, seed=seed, resume=False) + (" (resumed with --resume)" if resume else "")
         write_model_card(export, record, command=command)
         log(f"exported float16 weights and their model card to {export}")
     log(json.dumps(metrics))
