@@ -255,7 +255,7 @@ serving.configure_queue = lambda blocks, queue: blocks.queue(default_concurrency
 from genlab.limits import queue_limits
 import os, torch
 serve(port=int(sys.argv[1]), lang=sys.argv[2], queue=queue_limits(
-    [f"torch_threads={os.cpu_count()}", "idle_seconds=1e9", "closed_seconds=1e9",
+    [f"compute_threads={os.cpu_count()}", "idle_seconds=1e9", "closed_seconds=1e9",
      "file_seconds=1e9"]))
 """
 

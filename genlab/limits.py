@@ -134,7 +134,9 @@ class QueueLimits:
     gil_switch_ms: float = _limit(0.5, "how long one thread may hold Python's interpreter lock "
                                        "while another waits (Python's default: 5 ms); short, so the "
                                        "server answers pages and light events between a heavy job's steps")
-    torch_threads: int = _limit(1, "torch threads per replica: heavy jobs already run side by side")
+    compute_threads: int = _limit(1, "threads of torch and of NumPy/SciPy's BLAS per replica: heavy "
+                                     "jobs already run side by side, and a second thread per job "
+                                     "only waits for a busy core")
     max_sessions: int = _limit(500, "sessions whose state a replica keeps (the least recently "
                                     "used is dropped beyond); twice the class, as reloads start new ones")
     idle_seconds: float = _limit(2 * 3600, "a session unused this long is dropped with its state")

@@ -185,15 +185,15 @@ def serve(host: str = "127.0.0.1", port: int = 7860, lang: str = "en",
     import sys
     import tempfile
 
-    import torch
     import uvicorn
 
     from genlab.app import serving
+    from genlab.compute import use_threads
 
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     logging.basicConfig(format="%(asctime)s %(name)s %(levelname)s: %(message)s")
     logging.getLogger("genlab").setLevel(logging.INFO)  # user errors as one line each
-    torch.set_num_threads(queue.torch_threads)
+    use_threads(queue.compute_threads)
     # A heavy job's thread holds the interpreter lock for up to this long whenever the event loop
     # (every page's requests and event streams) wakes up to run: 5 ms by default caps the loop's
     # wake-ups near 200 a second while heavy jobs run, and a class's pages wait in line.
