@@ -152,6 +152,12 @@ class QueueLimits:
 QUEUE = QueueLimits()
 
 
+def split_override(item: str) -> tuple[str, str | None]:
+    """``"heavy_jobs = 4"`` -> ``("heavy_jobs", "4")``; without ``=`` the value is None."""
+    name, sep, value = item.partition("=")
+    return name.strip(), value.strip() if sep else None
+
+
 def queue_limits(overrides=()) -> QueueLimits:
     """``QUEUE`` with ``NAME=VALUE`` overrides (``genlab serve --limit heavy_jobs=4``); a value
     must be a positive number of the field's type (or at least the field's minimum)."""
@@ -160,13 +166,12 @@ def queue_limits(overrides=()) -> QueueLimits:
     known = {f.name: f for f in fields(QueueLimits)}
     changes = {}
     for item in overrides:
-        name, sep, value = item.partition("=")
-        name = name.strip()
-        if not sep or name not in known:
+        name, value = split_override(item)
+        if value is None or name not in known:
             raise InputError("--limit", "not_choice", value=repr(item),
                              choices=", ".join(f"{n}=VALUE" for n in known))
         minimum = known[name].metadata["minimum"]
-        changes[name] = check_number(f"--limit {name}", value.strip(), minimum or 0,
+        changes[name] = check_number(f"--limit {name}", value, minimum or 0,
                                      lo_open=minimum is None, integer=known[name].type == "int")
     return replace(QUEUE, **changes)
 
@@ -178,7 +183,7 @@ def replica_overrides(overrides, replicas: int, cores: int | None = None) -> lis
     import os
 
     overrides = list(overrides)
-    if replicas > 1 and not any(item.partition("=")[0].strip() == "heavy_jobs" for item in overrides):
+    if replicas > 1 and not any(split_override(item)[0] == "heavy_jobs" for item in overrides):
         if cores is None:
             cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
         overrides.append(f"heavy_jobs={max(1, cores // replicas)}")

@@ -238,6 +238,7 @@ def test_replicas_share_the_cores_among_their_heavy_jobs_unless_the_teacher_says
     assert queue_limits(replica_overrides([], 4, cores=16)).heavy_jobs == 4
     assert queue_limits(replica_overrides([], 3, cores=2)).heavy_jobs == 1
     assert replica_overrides(["heavy_jobs=3", "queue_size=50"], 2, cores=2) == ["heavy_jobs=3", "queue_size=50"]
+    assert queue_limits(replica_overrides([" heavy_jobs = 3"], 2, cores=2)).heavy_jobs == 3  # one reading of NAME=VALUE
     assert queue_limits(replica_overrides(["queue_size=50"], 2, cores=2)) == replace(
         QUEUE, heavy_jobs=1, queue_size=50)
     assert replica_overrides([], 1, cores=16) == []
