@@ -168,10 +168,10 @@ def serve(host: str = typer.Option("127.0.0.1", help="Address to listen on: 127.
     lang = checked_lang(lang)
     queue = queue_limits(limit)
     users = parse_auth(auth, os.environ.get("GENLAB_AUTH"))
-    warning = exposure_warning(host, users, allow_downloads, _messages["lang"])
-    if warning:
-        typer.echo(warning, err=True)
-    if replicas > 1:
+    if replicas > 1:  # nginx listens on --host (one replica says it itself: genlab.app.serve)
+        warning = exposure_warning(host, users, allow_downloads, _messages["lang"])
+        if warning:
+            typer.echo(warning, err=True)
         from genlab.app.replicas import serve_class
 
         if users:  # to the replicas through their environment, not their (visible) arguments

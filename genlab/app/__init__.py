@@ -202,6 +202,9 @@ def serve(host: str = "127.0.0.1", port: int = 7860, lang: str = "en",
     serving.use_scratch_folder(scratch)
     try:
         app = create_app(lang, queue=queue, scratch=scratch, auth=auth)
+        warning = exposure_warning(host, auth, allow_downloads, lang)  # also for serve() from Python
+        if warning:
+            print(warning, file=sys.stderr, flush=True)
         print(f"genlab: serving on http://{host}:{port}/{lang}/  (Ctrl+C stops)", flush=True)
         # open event streams (every page keeps one) would hold a graceful shutdown forever
         uvicorn.run(app, host=host, port=port, log_level="warning", timeout_graceful_shutdown=10,

@@ -34,16 +34,16 @@ def test_another_address_warns_what_is_exposed():
 @pytest.fixture()
 def fake_server(monkeypatch):
     """`genlab serve` with the app and uvicorn replaced: what serve would run, recorded."""
-    import torch
     import uvicorn
 
     import genlab.app
+    import genlab.compute
     from genlab.app import serving
 
     calls = {}
     for name in ("use_scratch_folder", "remove_scratch"):   # they would redirect this process's tempfile
         monkeypatch.setattr(serving, name, lambda scratch: None)
-    monkeypatch.setattr(torch, "set_num_threads", lambda n: None)
+    monkeypatch.setattr(genlab.compute, "use_threads", lambda n: calls.update(threads=n))
     monkeypatch.setattr(genlab.app, "create_app", lambda lang, auth=None, **kw: calls.update(lang=lang, auth=auth))
     monkeypatch.setattr(uvicorn, "run", lambda app, **kw: calls.update(run=kw))
     monkeypatch.delenv("GENLAB_AUTH", raising=False)
@@ -57,6 +57,14 @@ def test_serve_defaults_to_this_machine_without_downloads(fake_server):
     assert fake_server["run"]["host"] == "127.0.0.1"
     assert "WARNING" not in result.output
     assert not downloads.allowed()
+    assert fake_server["threads"] == 1  # torch and every BLAS pool: heavy jobs run side by side
+
+
+def test_serve_from_python_on_all_addresses_prints_the_warning(fake_server, capsys):
+    import genlab.app
+
+    genlab.app.serve(host="0.0.0.0")
+    assert "WARNING: listening on 0.0.0.0" in capsys.readouterr().err
 
 
 def test_serve_shortens_the_interpreter_lock_switch(fake_server, monkeypatch):
@@ -75,7 +83,7 @@ def test_serve_on_all_addresses_prints_the_warning(fake_server, monkeypatch):
     monkeypatch.setenv("GENLAB_AUTH", "teacher:s3cret,assistant:other:pw")
     result = runner.invoke(cli, ["serve", "--host", "0.0.0.0", "--allow-downloads"])
     assert result.exit_code == 0, result.output
-    assert "WARNING: listening on 0.0.0.0" in result.output
+    assert result.output.count("WARNING: listening on 0.0.0.0") == 1
     assert "password: on (2 users)" in result.output and "downloads: ON" in result.output
     assert fake_server["auth"] == USERS
     assert downloads.allowed()
