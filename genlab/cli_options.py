@@ -64,18 +64,19 @@ def request_parameters(request_cls, *, exclude=(), parse: dict | None = None) ->
     return out
 
 
-def command_line(ctx, **resolved) -> str:
+def command_line(ctx, program: str = "genlab", **resolved) -> str:
     """The command that ``ctx`` (a ``typer.Context``) parsed, every option written out, defaults
     included, so that a model card names the command that reproduces its weights whatever
-    options the command gains. ``resolved`` gives what a value became (a random seed: the seed
-    drawn). A flag is written when it differs from its default, an option left at None not at all."""
+    options the command gains. ``program`` starts it (under torchrun: ``torchrun ... -m
+    genlab.cli``); ``resolved`` gives what a value became (a random seed: the seed drawn). A flag
+    is written when it differs from its default, an option left at None not at all."""
     import shlex
 
     names, parent = [], ctx
     while parent.parent is not None:  # the root's name is how it was started (``python -m ...``)
         names.insert(0, parent.info_name)
         parent = parent.parent
-    words = ["genlab", *names]
+    words = [program, *names]
     for param in ctx.command.params:
         value = resolved.get(param.name, ctx.params[param.name])
         if value is None:

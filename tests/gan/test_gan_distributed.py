@@ -113,6 +113,10 @@ def test_two_processes_under_torchrun_take_the_steps_of_one(tmp_path):
                              torchrun=2), env=ENV, capture_output=True, text=True, timeout=600)
     assert two.returncode == 0, two.stderr[-3000:]
     assert two.stdout.count('"steps_done": 6') == 1 and '"processes": 2' in two.stdout  # rank 0 reports
+    card = (tmp_path / "two" / "README.md").read_text(encoding="utf-8")
+    assert (f"torchrun --nproc-per-node 2 -m genlab.cli train gan --data mnist --steps 6 --out {tmp_path / 'two'} "
+            "--seed 3 --budget-minutes 24.0 --g-ch 4 --d-ch 4 --batch-size 16 --checkpoint-every 3 "
+            "--eval-every 0 --threads 1") in card  # every option, from what the command parsed
     one = reference(6, tmp_path / "one")
     dist = load_checkpoint(tmp_path / "two" / "checkpoint")
     for net in ("G", "D"):

@@ -8,13 +8,14 @@ from typing import Optional
 
 import typer
 
-from genlab.cli_options import with_request
+from genlab.cli_options import command_line, with_request
 from genlab.families.gan.pipeline import GanRequest
 
 DATA_CHOICES = ("mnist", "eight_gaussians", "moons", "rings", "checkerboard", "spiral")
 
 
 def train(
+    ctx: typer.Context,
     data: str = typer.Option("mnist", help="mnist (the class-conditional digits GAN) or a 2-D toy: "
                                            "eight_gaussians, moons, rings, checkerboard, spiral."),
     steps: int = typer.Option(3000, min=1, help="Generator updates."),
@@ -91,9 +92,8 @@ def train(
     from genlab.families.gan.card import write_model_card
 
     launcher = f"torchrun --nproc-per-node {w.world_size} -m genlab.cli" if w.distributed else "genlab"
-    write_model_card(out, metrics, command=f"{launcher} train gan --data mnist --steps {steps} --seed {seed} "
-                                           f"--g-ch {g_ch} --d-ch {d_ch} --batch-size {batch_size} "
-                                           f"--budget-minutes {budget_minutes:g} --out {out}")
+    command = command_line(ctx, launcher, seed=seed, resume=False)
+    write_model_card(out, metrics, command=command + (" (resumed with --resume)" if resume else ""))
     typer.echo(json.dumps({k: v for k, v in metrics.items() if k != "sweep"}))
 
 
