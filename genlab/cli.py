@@ -176,6 +176,7 @@ def serve(host: str = typer.Option("127.0.0.1", help="Address to listen on: 127.
 
         if users:  # to the replicas through their environment, not their (visible) arguments
             os.environ["GENLAB_AUTH"] = ",".join(f"{u}:{p}" for u, p in users)
+        os.environ["GENLAB_LANG"] = _messages["lang"]  # the replicas' own messages, in this language
         per_replica = replica_overrides(limit, replicas)
         if per_replica != list(limit):
             typer.echo(Translator("app", _messages["lang"])("replica_limit", limit=per_replica[-1]), err=True)

@@ -97,6 +97,20 @@ def test_serve_warns_in_the_cli_language_and_serves_it_by_default(fake_server):
     assert fake_server["lang"] == "ru"
 
 
+def test_replicas_speak_the_cli_language(monkeypatch):
+    import os
+
+    import genlab.app.replicas
+
+    seen = {}
+    monkeypatch.setenv("GENLAB_LANG", "en")  # restored after the test
+    monkeypatch.setattr(genlab.app.replicas, "serve_class",
+                        lambda *args: seen.update(lang=os.environ["GENLAB_LANG"], args=args))
+    result = runner.invoke(cli, ["--lang", "ru", "serve", "--replicas", "2"])
+    assert result.exit_code == 0, result.output
+    assert seen["lang"] == "ru" and seen["args"][0] == 2
+
+
 def test_serve_sets_uvicorns_keep_alive_from_the_limits(fake_server):
     assert runner.invoke(cli, ["serve"]).exit_code == 0
     assert fake_server["run"]["timeout_keep_alive"] == 5  # uvicorn's own default
