@@ -145,7 +145,6 @@ def worker(side: str, n: int, d: int, k: int, iters: int, path: str | None, befo
 
 
 def run_side(side, n, d, k, iters, path, threads, before=None):
-    threads = threads or os.cpu_count()
     env = {**os.environ, "OMP_NUM_THREADS": str(threads), "OPENBLAS_NUM_THREADS": str(threads),
            "MKL_NUM_THREADS": str(threads), "PYTHONPATH": str(ROOT)}
     cmd = [sys.executable, __file__, "--worker", side, str(n), str(d), str(k), str(iters)]
@@ -206,6 +205,7 @@ def main():
     parser.add_argument("--worker", nargs=5, metavar=("SIDE", "N", "D", "K", "ITERS"), help=argparse.SUPPRESS)
     parser.add_argument("--file", default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    threads = args.threads or os.cpu_count()
     if args.worker:
         from threadpoolctl import threadpool_limits
 
@@ -224,12 +224,12 @@ def main():
             before.write_bytes(subprocess.run(["git", "-C", str(ROOT), "show", f"{args.before}:genlab/classic/em.py"],
                                               capture_output=True, check=True).stdout)
         for n, d, k, with_sklearn in GRIDS[args.grid]:
-            row = bench_row(n, d, k, with_sklearn, args.threads, Path(folder), before)
+            row = bench_row(n, d, k, with_sklearn, threads, Path(folder), before)
             rows.append(row)
             if not args.json:
                 print(markdown([row]).splitlines()[-1], flush=True)
     if args.json:
-        print(json.dumps({"benchmark": "em", "threads": args.threads or os.cpu_count(), "rows": rows}, indent=2))
+        print(json.dumps({"benchmark": "em", "threads": threads, "rows": rows}, indent=2))
     else:
         print(markdown(rows))
         if before:

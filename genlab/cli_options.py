@@ -69,8 +69,12 @@ def command_line(ctx, program: str = "genlab", **resolved) -> str:
     included, so that a model card names the command that reproduces its weights whatever
     options the command gains. ``program`` starts it (under torchrun: ``torchrun ... -m
     genlab.cli``); ``resolved`` gives what a value became (a random seed: the seed drawn). A flag
-    is written when it differs from its default, an option left at None not at all."""
+    is written when it differs from its default, an option left at None not at all. The weights
+    are those of one uninterrupted run, so ``--resume`` is left out and said apart."""
     import shlex
+
+    resumed = bool(ctx.params.get("resume"))
+    resolved = {"resume": False, **resolved}
 
     names, parent = [], ctx
     while parent.parent is not None:  # the root's name is how it was started (``python -m ...``)
@@ -90,7 +94,7 @@ def command_line(ctx, program: str = "genlab", **resolved) -> str:
         else:
             for item in value if param.multiple else [value]:
                 words += [flag, shlex.quote(str(item))]
-    return " ".join(words)
+    return " ".join(words) + (" (resumed with --resume)" if resumed else "")
 
 
 def as_flag_error(request_cls, err):

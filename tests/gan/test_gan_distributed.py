@@ -129,6 +129,9 @@ def test_two_processes_under_torchrun_take_the_steps_of_one(tmp_path):
     more = subprocess.run(cli("--steps", "9", "--out", str(tmp_path / "two"), "--resume"), env=ENV,
                           capture_output=True, text=True, timeout=600)
     assert more.returncode == 0, more.stderr[-3000:]
+    card = (tmp_path / "two" / "README.md").read_text(encoding="utf-8")
+    assert f"`genlab train gan --data mnist --steps 9 --out {tmp_path / 'two'} --seed 3 " in card
+    assert "--threads 1 (resumed with --resume)`" in card  # the run's options, the resume said apart
     later, straight = load_checkpoint(tmp_path / "two" / "checkpoint"), reference(9, tmp_path / "nine")
     assert later["step"] == 9
     for a, b in zip(outputs(later), outputs(straight)):

@@ -70,9 +70,7 @@ def train(
 
         model.save_lab(export, dtype=torch.float16)
         record = json.loads((out / "best" / "trainer.json").read_text(encoding="utf-8"))
-        # the weights come from one uninterrupted run of the options parsed; a resumed run says so apart
-        command = command_line(ctx, seed=seed, resume=False) + (" (resumed with --resume)" if resume else "")
-        write_model_card(export, record, command=command)
+        write_model_card(export, record, command=command_line(ctx, seed=seed))
         log(f"exported float16 weights and their model card to {export}")
     log(json.dumps(metrics))
 

@@ -92,8 +92,7 @@ def train(
     from genlab.families.gan.card import write_model_card
 
     launcher = f"torchrun --nproc-per-node {w.world_size} -m genlab.cli" if w.distributed else "genlab"
-    command = command_line(ctx, launcher, seed=seed, resume=False)
-    write_model_card(out, metrics, command=command + (" (resumed with --resume)" if resume else ""))
+    write_model_card(out, metrics, command=command_line(ctx, launcher, seed=seed))
     typer.echo(json.dumps({k: v for k, v in metrics.items() if k != "sweep"}))
 
 
